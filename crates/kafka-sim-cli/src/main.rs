@@ -1,0 +1,2 @@
+//! kafka-sim CLI
+fn main() {}

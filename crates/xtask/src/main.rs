@@ -1,0 +1,177 @@
+//! `cargo xtask`: set-up, serving and tests for Kafka Playground, with nothing to install by hand.
+//!
+//! - `cargo xtask serve [--port N] [--dev]` installs what is missing, builds and serves the playground.
+//! - `cargo xtask test [--no-setup] [STEP...]` installs what is missing and runs every test layer in
+//!   order (or only the named steps): fmt, clippy, host, wasm, e2e.
+//! - `cargo xtask setup [--test]` only installs.
+//!
+//! Every step prints its name and how long it took; a failing step names itself and the run stops
+//! with exit status 1.
+
+mod runner;
+mod setup;
+
+use runner::{Cmd, Counts, StepResult, secs, step};
+use setup::Need;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// The test layers `cargo xtask test` runs, in order.
+const STEPS: [&str; 5] = ["fmt", "clippy", "host", "wasm", "e2e"];
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N] [--dev]    install what is missing, build, and serve the playground
+                              (default http://127.0.0.1:8080, release build; --dev for a debug build)
+  test [--no-setup] [STEP..]  install what is missing, then run the test layers in order:
+                                fmt     cargo fmt --check
+                                clippy  clippy -D warnings, host and wasm32
+                                host    cargo test --workspace
+                                wasm    wasm-bindgen tests in headless Chromium
+                                e2e     Playwright against a served release build
+                              name steps to run only those, e.g. `cargo xtask test host wasm`
+  setup [--test]              only install what serve (or, with --test, test) needs
+  help                        this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("xtask: cannot enter the workspace root {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&root, &args[1..]),
+        Some("test") => test(&root, &args[1..]),
+        Some("setup") => {
+            let need = if args[1..].iter().any(|a| a == "--test") { Need::Test } else { Need::Serve };
+            setup::ensure(&root, need)
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // crates/xtask -> the workspace root.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| ".".into())
+}
+
+fn serve(root: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let mut port = 8080u16;
+    let mut release = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--dev" => release = false,
+            "--port" => {
+                let v = it.next().ok_or("--port needs a number")?;
+                port = v.parse().map_err(|_| format!("--port: `{v}` is not a port number"))?;
+            }
+            other => return Err(format!("serve: unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    setup::ensure(root, Need::Serve)?;
+    let url = format!("http://127.0.0.1:{port}");
+    println!("\nKafka Playground: building, then serving at {url}  (Ctrl-C stops)\n");
+    let mut cmd = Cmd::new("trunk serve --address 127.0.0.1 --port").arg(port.to_string());
+    if release {
+        cmd = cmd.arg("--release");
+    }
+    cmd.exec()
+}
+
+fn test(root: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let no_setup = args.iter().any(|a| a == "--no-setup");
+    let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with("--")).collect();
+    for c in &chosen {
+        if !STEPS.contains(c) {
+            return Err(format!("test: unknown step `{c}`; the steps are {}", STEPS.join(", ")));
+        }
+    }
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--") && *a != "--no-setup") {
+        return Err(format!("test: unknown option `{flag}`\n\n{USAGE}"));
+    }
+    let start = Instant::now();
+    let setup_time = if no_setup {
+        None
+    } else {
+        let t = Instant::now();
+        setup::ensure(root, Need::Test)?;
+        Some(t.elapsed())
+    };
+    let mut results: Vec<StepResult> = Vec::new();
+    for (i, name) in STEPS.iter().enumerate() {
+        if !chosen.is_empty() && !chosen.contains(name) {
+            continue;
+        }
+        let label = format!("[{}/{}] {name}", i + 1, STEPS.len());
+        let r = step(&label, &commands(name));
+        let ok = r.ok;
+        results.push(StepResult { name: (*name).to_owned(), ..r });
+        if !ok {
+            summary(setup_time, &results, start);
+            return Err(format!("step `{name}` failed"));
+        }
+    }
+    summary(setup_time, &results, start);
+    Ok(())
+}
+
+fn commands(step: &str) -> Vec<Cmd> {
+    match step {
+        "fmt" => vec![Cmd::new("cargo fmt --all --check")],
+        "clippy" => vec![
+            Cmd::new("cargo clippy --workspace --all-targets --quiet -- -D warnings"),
+            Cmd::new(
+                "cargo clippy -p kafka-sim -p kafka-sim-web --target wasm32-unknown-unknown --all-targets \
+                 --quiet -- -D warnings",
+            ),
+        ],
+        "host" => vec![Cmd::new("cargo test --workspace")],
+        "wasm" => vec![
+            Cmd::new("cargo test --target wasm32-unknown-unknown -p kafka-sim-web")
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        ],
+        "e2e" => vec![
+            Cmd::new("npx --no-install playwright test")
+                .dir(setup::E2E_DIR)
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+                .env("E2E_FRESH_SERVER", "1"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn summary(setup_time: Option<std::time::Duration>, results: &[StepResult], start: Instant) {
+    println!("\n==> summary");
+    if let Some(t) = setup_time {
+        println!("    {:<8} {:>8}  ok", "setup", secs(t));
+    }
+    let mut total = Counts::default();
+    for r in results {
+        let tests = if r.counts == Counts::default() {
+            String::new()
+        } else {
+            format!("  ({} passed, {} failed)", r.counts.passed, r.counts.failed)
+        };
+        println!("    {:<8} {:>8}  {}{tests}", r.name, secs(r.elapsed), if r.ok { "ok" } else { "FAILED" });
+        total = total.add(r.counts);
+    }
+    println!("    {:<8} {:>8}", "total", secs(start.elapsed()));
+    println!("{} passed, {} failed", total.passed, total.failed);
+}
