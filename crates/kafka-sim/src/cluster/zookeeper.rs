@@ -1,0 +1,233 @@
+//! The ZooKeeper node: sessions, `/brokers/ids` and `/controller`.
+//!
+//! Everything here is durable: ZooKeeper keeps its sessions and ephemeral nodes in its snapshot and
+//! transaction log, so a ZooKeeper restart does not expire anyone. Like the real server, a restarted
+//! ZooKeeper gives every session a fresh timeout.
+
+use super::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer, SessionId};
+use crate::ids::{BrokerId, NodeId};
+use crate::kernel::Ctx;
+use crate::time::SimTime;
+use std::collections::BTreeMap;
+
+/// One client session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZkSession {
+    /// The broker that owns it.
+    pub broker_id: BrokerId,
+    /// The broker's node.
+    pub node: NodeId,
+    /// The negotiated session timeout.
+    pub timeout: SimTime,
+    /// When ZooKeeper last heard from the client.
+    pub last_heard: SimTime,
+}
+
+impl ZkSession {
+    /// When the session expires if nothing more is heard.
+    pub fn deadline(&self) -> SimTime {
+        self.last_heard + self.timeout
+    }
+}
+
+/// The ZooKeeper node.
+#[derive(Clone, Debug, Default)]
+pub struct ZkNode {
+    sessions: BTreeMap<SessionId, ZkSession>,
+    /// `/brokers/ids`: broker id to the owning session and the broker's node.
+    brokers: BTreeMap<BrokerId, (SessionId, NodeId)>,
+    controller: Option<BrokerId>,
+    controller_epoch: u32,
+}
+
+impl ZkNode {
+    /// A ZooKeeper with no sessions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every live session, by id.
+    pub fn sessions(&self) -> &BTreeMap<SessionId, ZkSession> {
+        &self.sessions
+    }
+
+    /// The registered brokers, in id order.
+    pub fn registered_brokers(&self) -> impl Iterator<Item = BrokerId> + '_ {
+        self.brokers.keys().copied()
+    }
+
+    /// True when `/brokers/ids/<broker>` exists.
+    pub fn is_registered(&self, broker: BrokerId) -> bool {
+        self.brokers.contains_key(&broker)
+    }
+
+    /// The controller, if any.
+    pub fn controller(&self) -> Option<BrokerId> {
+        self.controller
+    }
+
+    /// The controller epoch (bumped at each election).
+    pub fn controller_epoch(&self) -> u32 {
+        self.controller_epoch
+    }
+
+    /// The session that speaks for `broker`: the one owning its registration, else its most
+    /// recently heard one.
+    pub fn session_of(&self, broker: BrokerId) -> Option<&ZkSession> {
+        if let Some(s) = self
+            .brokers
+            .get(&broker)
+            .and_then(|(sid, _)| self.sessions.get(sid))
+        {
+            return Some(s);
+        }
+        self.sessions
+            .values()
+            .filter(|s| s.broker_id == broker)
+            .max_by_key(|s| s.last_heard)
+    }
+
+    pub(super) fn on_start(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        for (&id, s) in self.sessions.iter_mut() {
+            s.last_heard = now;
+            ctx.set_timer(s.timeout, ClusterTimer::ZkSessionCheck { session: id });
+        }
+    }
+
+    pub(super) fn on_crash(&mut self) {}
+
+    /// Notes that the session was heard from now; returns false if it does not exist.
+    fn touch(&mut self, session: SessionId, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) -> bool {
+        match self.sessions.get_mut(&session) {
+            Some(s) => {
+                s.last_heard = now;
+                ctx.set_timer(s.timeout, ClusterTimer::ZkSessionCheck { session });
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(super) fn on_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        msg: ClusterMsg,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        match msg {
+            ClusterMsg::ZkConnect {
+                broker_id,
+                session_timeout,
+                resume,
+            } => match resume {
+                Some(session) if self.touch(session, now, ctx) => {
+                    ctx.send(from, ClusterMsg::ZkConnected { session });
+                }
+                Some(session) => ctx.send(from, ClusterMsg::ZkSessionExpired { session }),
+                None => {
+                    let session = loop {
+                        // Ids are random, as real ones look; redraw on the (unlikely) collision.
+                        let id = SessionId(ctx.rng().next_u64());
+                        if !self.sessions.contains_key(&id) {
+                            break id;
+                        }
+                    };
+                    let s = ZkSession {
+                        broker_id,
+                        node: from,
+                        timeout: session_timeout,
+                        last_heard: now,
+                    };
+                    self.sessions.insert(session, s);
+                    ctx.set_timer(session_timeout, ClusterTimer::ZkSessionCheck { session });
+                    ctx.record(ClusterEvent::SessionCreated { broker_id, session });
+                    ctx.send(from, ClusterMsg::ZkConnected { session });
+                }
+            },
+            ClusterMsg::ZkPing { session } => {
+                if self.touch(session, now, ctx) {
+                    ctx.send(from, ClusterMsg::ZkPong { session });
+                } else {
+                    ctx.send(from, ClusterMsg::ZkSessionExpired { session });
+                }
+            }
+            ClusterMsg::ZkRegisterBroker { session, broker_id } => {
+                if !self.touch(session, now, ctx) {
+                    ctx.send(from, ClusterMsg::ZkSessionExpired { session });
+                    return;
+                }
+                let ok = match self.brokers.get(&broker_id) {
+                    Some((owner, _)) => *owner == session,
+                    None => {
+                        self.brokers.insert(broker_id, (session, from));
+                        ctx.record(ClusterEvent::BrokerRegistered { broker_id });
+                        if self.controller.is_none() {
+                            self.elect(ctx);
+                        }
+                        true
+                    }
+                };
+                let (controller, epoch) = (self.controller, self.controller_epoch);
+                ctx.send(
+                    from,
+                    ClusterMsg::ZkRegistered {
+                        ok,
+                        controller,
+                        epoch,
+                    },
+                );
+            }
+            ClusterMsg::ZkConnected { .. }
+            | ClusterMsg::ZkPong { .. }
+            | ClusterMsg::ZkSessionExpired { .. }
+            | ClusterMsg::ZkRegistered { .. }
+            | ClusterMsg::ControllerChanged { .. } => {}
+        }
+    }
+
+    pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
+        match timer {
+            ClusterTimer::ZkSessionCheck { session } => {
+                // Earlier checks for a session heard from since are stale: only the latest expires it.
+                if self.sessions.get(&session).is_some_and(|s| now >= s.deadline()) {
+                    self.expire(session, ctx);
+                }
+            }
+            ClusterTimer::ZkClientTick => {}
+        }
+    }
+
+    fn expire(&mut self, session: SessionId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let Some(s) = self.sessions.remove(&session) else {
+            return;
+        };
+        let broker_id = s.broker_id;
+        ctx.record(ClusterEvent::SessionExpired { broker_id, session });
+        if self
+            .brokers
+            .get(&broker_id)
+            .is_some_and(|(owner, _)| *owner == session)
+        {
+            self.brokers.remove(&broker_id);
+            ctx.record(ClusterEvent::BrokerDeregistered { broker_id });
+            if self.controller == Some(broker_id) {
+                self.controller = None;
+                self.elect(ctx);
+            }
+        }
+    }
+
+    /// Fills a vacant `/controller` with the lowest registered broker, and tells every broker.
+    fn elect(&mut self, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.controller = self.brokers.keys().next().copied();
+        if self.controller.is_some() {
+            self.controller_epoch += 1;
+        }
+        let (controller, epoch) = (self.controller, self.controller_epoch);
+        ctx.record(ClusterEvent::ControllerChanged { controller, epoch });
+        for &(_, node) in self.brokers.values() {
+            ctx.send(node, ClusterMsg::ControllerChanged { controller, epoch });
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The driving API: build a simulation from a spec, step it, run it, look at it.
+//!
+//! CONTRACT (fixed; the web app and CLI are written against it): `SimSpec`, `SpecError`,
+//! `Simulation::{new, now, seed, step, run_until, inject, schedule, view, trace_hash}`.
+//!
+//! Node ids: ZooKeeper is `NodeId(0)`; broker `b` (`broker.id` = b, `1..=brokers`) is `NodeId(b)`.
+
+use crate::cluster::{BrokerNode, ClusterEvent, ClusterNode, DEFAULT_ZK_SESSION_TIMEOUT, ZkNode};
+use crate::ids::{BrokerId, NodeId};
+use crate::kernel::fault::{Direction, Fault, Ratio};
+use crate::kernel::{DEFAULT_TRACE_CAPACITY, FaultError, Kernel, Label, Network, Trace};
+use crate::rng::SimRng;
+use crate::time::SimTime;
+use crate::view::{FlightView, NodeKind, NodeView, SimView};
+use serde::{Deserialize, Serialize};
+
+/// The most brokers a simulation may have.
+pub const MAX_BROKERS: u32 = 16;
+
+/// ZooKeeper's node id.
+pub const ZOOKEEPER: NodeId = NodeId(0);
+
+/// How to build a simulation: the seed and the cluster's shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimSpec {
+    /// The one seed every random draw derives from.
+    pub seed: u64,
+    /// Number of brokers (the seed's cluster has 3).
+    pub brokers: u32,
+    /// Default one-way latency of every link.
+    pub latency: SimTime,
+    /// Uniform jitter added to each message's latency, drawn from the seed.
+    pub jitter: SimTime,
+}
+
+impl Default for SimSpec {
+    /// The seed's system: three brokers and one ZooKeeper, 1 ms links, no jitter, seed 42.
+    fn default() -> Self {
+        SimSpec {
+            seed: 42,
+            brokers: 3,
+            latency: SimTime::from_millis(1),
+            jitter: SimTime::ZERO,
+        }
+    }
+}
+
+/// Why a [`SimSpec`] cannot be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    /// The broker count is out of range.
+    #[error("brokers must be between 1 and {max}, got {got}")]
+    Brokers {
+        /// The largest supported count.
+        max: u32,
+        /// What was asked for.
+        got: u32,
+    },
+}
+
+/// A running simulation. `Clone` is a snapshot: clones evolve independently and identically.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    spec: SimSpec,
+    kernel: Kernel<ClusterNode>,
+}
+
+impl Simulation {
+    /// Builds the cluster described by `spec` at time zero: ZooKeeper starts, then the brokers in
+    /// id order.
+    pub fn new(spec: SimSpec) -> Result<Simulation, SpecError> {
+        if !(1..=MAX_BROKERS).contains(&spec.brokers) {
+            return Err(SpecError::Brokers {
+                max: MAX_BROKERS,
+                got: spec.brokers,
+            });
+        }
+        let network = Network::new(spec.latency, spec.jitter);
+        let mut kernel = Kernel::new(SimRng::new(spec.seed), network, DEFAULT_TRACE_CAPACITY);
+        kernel.add_node(ClusterNode::ZooKeeper(ZkNode::new()));
+        for b in 1..=spec.brokers {
+            let broker = BrokerNode::new(BrokerId(b as i32), ZOOKEEPER, DEFAULT_ZK_SESSION_TIMEOUT);
+            kernel.add_node(ClusterNode::Broker(broker));
+        }
+        Ok(Simulation { spec, kernel })
+    }
+    /// The simulated clock.
+    pub fn now(&self) -> SimTime {
+        self.kernel.now()
+    }
+    /// The seed the run was built from.
+    pub fn seed(&self) -> u64 {
+        self.spec.seed
+    }
+    /// The spec the run was built from.
+    pub fn spec(&self) -> &SimSpec {
+        &self.spec
+    }
+    /// Processes the next event. Returns its time, or `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<SimTime> {
+        self.kernel.step()
+    }
+    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        self.kernel.run_until(t);
+    }
+    /// Applies a fault now. A fault naming a node that does not exist is ignored (and traced as
+    /// such); use [`Simulation::try_inject`] to be told.
+    pub fn inject(&mut self, fault: Fault) {
+        let _ = self.kernel.apply(fault);
+    }
+    /// Applies a fault now, or says why it cannot be.
+    pub fn try_inject(&mut self, fault: Fault) -> Result<(), FaultError> {
+        self.kernel.apply(fault)
+    }
+    /// Schedules a fault at time `at` (now, if `at` is past).
+    pub fn schedule(&mut self, at: SimTime, fault: Fault) {
+        self.kernel.schedule(at, fault);
+    }
+    /// Schedules a fault at time `at`, or says why it cannot be applied.
+    pub fn try_schedule(&mut self, at: SimTime, fault: Fault) -> Result<(), FaultError> {
+        self.kernel.check_fault(&fault)?;
+        self.kernel.schedule(at, fault);
+        Ok(())
+    }
+    /// How many events have been processed.
+    pub fn events_processed(&self) -> u64 {
+        self.kernel.events_processed()
+    }
+    /// The trace (its last entries, and the count of all).
+    pub fn trace(&self) -> &Trace<ClusterEvent> {
+        self.kernel.trace()
+    }
+    /// The kernel, for reading nodes and the network directly.
+    pub fn kernel(&self) -> &Kernel<ClusterNode> {
+        &self.kernel
+    }
+    /// The ZooKeeper node's state.
+    pub fn zookeeper(&self) -> &ZkNode {
+        // Invariant: `new` always creates ZooKeeper as node 0.
+        self.kernel
+            .node(ZOOKEEPER)
+            .and_then(ClusterNode::as_zookeeper)
+            .expect("node 0 is ZooKeeper")
+    }
+    /// The node of broker `broker_id`, if there is one.
+    pub fn broker_node(&self, broker_id: BrokerId) -> Option<NodeId> {
+        u32::try_from(broker_id.0)
+            .ok()
+            .filter(|b| (1..=self.spec.brokers).contains(b))
+            .map(NodeId)
+    }
+    /// The cluster's controller as ZooKeeper records it.
+    pub fn controller(&self) -> Option<BrokerId> {
+        self.zookeeper().controller()
+    }
+    /// A picture of the current state for the UI.
+    pub fn view(&self) -> SimView {
+        let now = self.now();
+        let zk = self.zookeeper();
+        let net = self.kernel.network();
+        let node_count = self.kernel.node_count();
+        let nodes = self
+            .kernel
+            .nodes()
+            .map(|(id, node)| match node {
+                ClusterNode::ZooKeeper(_) => NodeView {
+                    id,
+                    kind: NodeKind::ZooKeeper,
+                    name: "ZooKeeper".into(),
+                    up: self.kernel.is_up(id),
+                    isolated: net.is_cut_off(id, node_count),
+                    registered: false,
+                    controller: false,
+                    session_used: None,
+                },
+                ClusterNode::Broker(b) => {
+                    let broker_id = b.broker_id();
+                    let session_used = zk.session_of(broker_id).and_then(|s| {
+                        let silent = now - s.last_heard;
+                        (silent > b.ping_interval() && s.timeout > SimTime::ZERO)
+                            .then(|| (silent.as_micros() as f64 / s.timeout.as_micros() as f64).min(1.0))
+                    });
+                    NodeView {
+                        id,
+                        kind: NodeKind::Broker { broker_id },
+                        name: format!("Broker {broker_id}"),
+                        up: self.kernel.is_up(id),
+                        isolated: net.is_cut_off(id, node_count),
+                        registered: zk.is_registered(broker_id),
+                        controller: zk.controller() == Some(broker_id),
+                        session_used,
+                    }
+                }
+            })
+            .collect();
+        let in_flight = self
+            .kernel
+            .in_flight()
+            .into_iter()
+            .map(|f| FlightView {
+                from: f.from,
+                to: f.to,
+                sent_at: f.sent_at,
+                deliver_at: f.deliver_at,
+                label: f.msg.label().to_string(),
+            })
+            .collect();
+        SimView {
+            now,
+            seed: self.spec.seed,
+            nodes,
+            in_flight,
+            events_processed: self.kernel.events_processed(),
+            trace_hash: self.trace_hash(),
+        }
+    }
+    /// The stable hash of everything that has happened so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.kernel.trace_hash()
+    }
+}
+
+/// The spec of [`golden_run`]: three brokers, 1 ms links with up to 0.5 ms of seeded jitter.
+pub fn golden_spec(seed: u64) -> SimSpec {
+    SimSpec {
+        seed,
+        brokers: 3,
+        latency: SimTime::from_millis(1),
+        jitter: SimTime::from_micros(500),
+    }
+}
+
+/// How long [`golden_run`] runs.
+pub const GOLDEN_RUN_LENGTH: SimTime = SimTime::from_secs(120);
+
+/// A fixed run, with a crash, an isolation, a heal and a restart on seeded jittery links, whose
+/// trace hash tests compare across platforms (`tests/golden/trace_hash_seed42.txt`).
+///
+/// Over 120 simulated seconds: broker 1 crashes at 20 s; the link from broker 3 to ZooKeeper is cut
+/// one way at 30 s; broker 2 is isolated at 45 s; the link between ZooKeeper and broker 3 drops 30 %
+/// of messages from 50 s and is 20 ms slow from 55 s; everything heals at 75 s; broker 1 restarts at
+/// 80 s. Whichever broker wins the first controller election, its session expires at some point, so
+/// every seed sees the controller move, a time with no controller, and re-registration.
+pub fn golden_run(seed: u64) -> Simulation {
+    let mut sim = golden_sim(seed);
+    sim.run_until(GOLDEN_RUN_LENGTH);
+    sim
+}
+
+/// [`golden_run`]'s simulation with its faults scheduled, at time zero (not yet run).
+pub fn golden_sim(seed: u64) -> Simulation {
+    // Invariant: the golden spec has 3 brokers, which is in range.
+    let mut sim = Simulation::new(golden_spec(seed)).expect("golden spec is valid");
+    let (zk, b1, b2, b3) = (ZOOKEEPER, NodeId(1), NodeId(2), NodeId(3));
+    sim.schedule(SimTime::from_secs(20), Fault::Crash(b1));
+    sim.schedule(
+        SimTime::from_secs(30),
+        Fault::Cut {
+            a: b3,
+            b: zk,
+            direction: Direction::OneWay,
+        },
+    );
+    sim.schedule(SimTime::from_secs(45), Fault::Isolate(b2));
+    let ratio = Ratio::from_f64(0.3);
+    sim.schedule(
+        SimTime::from_secs(50),
+        Fault::Drop {
+            a: zk,
+            b: b3,
+            ratio,
+            direction: Direction::Both,
+        },
+    );
+    let latency = SimTime::from_millis(20);
+    sim.schedule(
+        SimTime::from_secs(55),
+        Fault::Slow {
+            a: zk,
+            b: b3,
+            latency,
+            direction: Direction::Both,
+        },
+    );
+    sim.schedule(SimTime::from_secs(75), Fault::Heal);
+    sim.schedule(SimTime::from_secs(80), Fault::Restart(b1));
+    sim
+}
