@@ -1,2 +1,130 @@
-//! kafka-sim CLI
-fn main() {}
+//! `kafka-sim`: the native command line for Kafka Playground's simulation.
+//!
+//! - `kafka-sim golden [--seed N]` runs the fixed golden run (crash, partitions, heal, restart) and prints
+//!   its trace hash, the value `tests/golden/` records and the browser test compares against.
+//! - `kafka-sim config producer|consumer|broker FILE` checks a `.properties` file (`-` reads stdin) as
+//!   Kafka 3.7 would, printing Kafka's log lines, or Kafka's error and exit status 2.
+//!
+//! Invalid input exits 2 with the error on stderr; it never panics.
+
+use kafka_sim::config::{BrokerConfig, ConfigError, ConsumerConfig, ProducerConfig, properties};
+use kafka_sim::sim::golden_run;
+use std::io::Read;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: kafka-sim <command>
+
+commands:
+  golden [--seed N]                      run the golden run and print its trace hash (default seed 42)
+  config producer|consumer|broker FILE   check a .properties file as Kafka 3.7 would (FILE - reads stdin)
+  help                                   this text
+";
+
+/// A failed command: what to print on stderr.
+struct Failure(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, Failure> {
+    match args.first().map(String::as_str) {
+        Some("golden") => golden(&args[1..]),
+        Some("config") => config(&args[1..]),
+        Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
+        Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
+        Some(other) => Err(Failure(format!(
+            "kafka-sim: unknown command '{other}'\n\n{USAGE}"
+        ))),
+    }
+}
+
+fn golden(args: &[String]) -> Result<String, Failure> {
+    let seed = match args {
+        [] => 42,
+        [flag, value] if flag == "--seed" => value.parse::<u64>().map_err(|_| {
+            Failure(format!(
+                "kafka-sim golden: --seed: '{value}' is not a whole number"
+            ))
+        })?,
+        _ => {
+            return Err(Failure(format!(
+                "kafka-sim golden: unexpected arguments {args:?}\n\n{USAGE}"
+            )));
+        }
+    };
+    let sim = golden_run(seed);
+    let view = sim.view();
+    let mut out = format!("{:#018x}\n", sim.trace_hash());
+    out.push_str(&format!(
+        "seed {seed}: {} events in {} simulated, {} trace entries\n",
+        view.events_processed,
+        view.now,
+        sim.trace().recorded()
+    ));
+    for node in &view.nodes {
+        let state = if node.up { "up" } else { "down" };
+        let ctl = if node.controller { ", controller" } else { "" };
+        out.push_str(&format!("  {}: {state}{ctl}\n", node.name));
+    }
+    Ok(out)
+}
+
+fn config(args: &[String]) -> Result<String, Failure> {
+    let [kind, file] = args else {
+        return Err(Failure(format!(
+            "kafka-sim config: expected a kind and a FILE\n\n{USAGE}"
+        )));
+    };
+    let text = read_input(file)?;
+    let props = properties::parse(&text).map_err(|e| Failure(format!("{file}: {e}")))?;
+    let result = match kind.as_str() {
+        "producer" => ProducerConfig::parse(props).map(|p| p.messages()),
+        "consumer" => ConsumerConfig::parse(props).map(|p| p.messages()),
+        "broker" => BrokerConfig::parse(props).map(|p| p.messages()),
+        other => {
+            return Err(Failure(format!(
+                "kafka-sim config: unknown kind '{other}': expected producer, consumer or broker"
+            )));
+        }
+    };
+    match result {
+        Ok(messages) => {
+            let mut out = String::new();
+            for m in &messages {
+                out.push_str(&format!("{m}\n"));
+            }
+            out.push_str(&format!("{file}: a valid {kind} configuration\n"));
+            Ok(out)
+        }
+        Err(e) => Err(Failure(java_trace(&e))),
+    }
+}
+
+/// Kafka's exception chain, outermost first, as the JVM prints it.
+fn java_trace(e: &ConfigError) -> String {
+    e.java_trace().join("\n")
+}
+
+fn read_input(file: &str) -> Result<String, Failure> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure(format!("cannot read stdin: {e}")))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Failure(format!("cannot read {file}: {e}")))
+    }
+}
