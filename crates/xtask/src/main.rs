@@ -48,7 +48,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("setup") => {
-            let need = if args[1..].iter().any(|a| a == "--test") { Need::Test } else { Need::Serve };
+            let need = if args[1..].iter().any(|a| a == "--test") {
+                Need::Test
+            } else {
+                Need::Serve
+            };
             setup::ensure(&root, need)
         }
         Some("help" | "--help" | "-h") | None => {
@@ -68,7 +72,10 @@ fn main() -> ExitCode {
 
 fn workspace_root() -> PathBuf {
     // crates/xtask -> the workspace root.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| ".".into())
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| ".".into())
 }
 
 fn serve(root: &std::path::Path, args: &[String]) -> Result<(), String> {
@@ -80,7 +87,9 @@ fn serve(root: &std::path::Path, args: &[String]) -> Result<(), String> {
             "--dev" => release = false,
             "--port" => {
                 let v = it.next().ok_or("--port needs a number")?;
-                port = v.parse().map_err(|_| format!("--port: `{v}` is not a port number"))?;
+                port = v
+                    .parse()
+                    .map_err(|_| format!("--port: `{v}` is not a port number"))?;
             }
             other => return Err(format!("serve: unknown option `{other}`\n\n{USAGE}")),
         }
@@ -97,10 +106,17 @@ fn serve(root: &std::path::Path, args: &[String]) -> Result<(), String> {
 
 fn test(root: &std::path::Path, args: &[String]) -> Result<(), String> {
     let no_setup = args.iter().any(|a| a == "--no-setup");
-    let chosen: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with("--")).collect();
+    let chosen: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     for c in &chosen {
         if !STEPS.contains(c) {
-            return Err(format!("test: unknown step `{c}`; the steps are {}", STEPS.join(", ")));
+            return Err(format!(
+                "test: unknown step `{c}`; the steps are {}",
+                STEPS.join(", ")
+            ));
         }
     }
     if let Some(flag) = args.iter().find(|a| a.starts_with("--") && *a != "--no-setup") {
@@ -122,7 +138,10 @@ fn test(root: &std::path::Path, args: &[String]) -> Result<(), String> {
         let label = format!("[{}/{}] {name}", i + 1, STEPS.len());
         let r = step(&label, &commands(name));
         let ok = r.ok;
-        results.push(StepResult { name: (*name).to_owned(), ..r });
+        results.push(StepResult {
+            name: (*name).to_owned(),
+            ..r
+        });
         if !ok {
             summary(setup_time, &results, start);
             return Err(format!("step `{name}` failed"));
@@ -169,7 +188,12 @@ fn summary(setup_time: Option<std::time::Duration>, results: &[StepResult], star
         } else {
             format!("  ({} passed, {} failed)", r.counts.passed, r.counts.failed)
         };
-        println!("    {:<8} {:>8}  {}{tests}", r.name, secs(r.elapsed), if r.ok { "ok" } else { "FAILED" });
+        println!(
+            "    {:<8} {:>8}  {}{tests}",
+            r.name,
+            secs(r.elapsed),
+            if r.ok { "ok" } else { "FAILED" }
+        );
         total = total.add(r.counts);
     }
     println!("    {:<8} {:>8}", "total", secs(start.elapsed()));

@@ -30,29 +30,36 @@ impl Counts {
         }
         // Playwright: a line that is just "N passed (time)" or "N failed".
         let mut words = line.split_whitespace();
-        if let (Some(n), Some(word)) = (words.next(), words.next()) {
-            if let Ok(n) = n.parse::<u64>() {
-                let rest: Vec<&str> = words.collect();
-                let tail_ok = rest.is_empty() || (rest.len() == 1 && rest[0].starts_with('('));
-                if tail_ok && word == "passed" {
-                    self.passed += n;
-                } else if tail_ok && word == "failed" {
-                    self.failed += n;
-                }
+        if let (Some(n), Some(word)) = (words.next(), words.next())
+            && let Ok(n) = n.parse::<u64>()
+        {
+            let rest: Vec<&str> = words.collect();
+            let tail_ok = rest.is_empty() || (rest.len() == 1 && rest[0].starts_with('('));
+            if tail_ok && word == "passed" {
+                self.passed += n;
+            } else if tail_ok && word == "failed" {
+                self.failed += n;
             }
         }
     }
 
     /// The sum of two counts.
     pub fn add(self, other: Counts) -> Counts {
-        Counts { passed: self.passed + other.passed, failed: self.failed + other.failed }
+        Counts {
+            passed: self.passed + other.passed,
+            failed: self.failed + other.failed,
+        }
     }
 }
 
 /// The number written just before `marker` in `text`, e.g. `3` in `ok. 3 passed;`.
 fn number_before(text: &str, marker: &str) -> Option<u64> {
     let end = text.find(marker)?;
-    let digits: String = text[..end].chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = text[..end]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     digits.chars().rev().collect::<String>().parse().ok()
 }
 
@@ -82,7 +89,12 @@ impl Cmd {
     pub fn new(line: &str) -> Cmd {
         let mut words = line.split_whitespace().map(str::to_owned);
         let program = words.next().unwrap_or_default();
-        Cmd { program, args: words.collect(), dir: None, env: Vec::new() }
+        Cmd {
+            program,
+            args: words.collect(),
+            dir: None,
+            env: Vec::new(),
+        }
     }
     /// Adds one argument, which may contain spaces.
     pub fn arg(mut self, arg: impl Into<String>) -> Cmd {
@@ -132,7 +144,9 @@ impl Cmd {
         let counts = Arc::new(Mutex::new(Counts::default()));
         let out = child.stdout.take().map(|s| echo(s, false, Arc::clone(&counts)));
         let err = child.stderr.take().map(|s| echo(s, true, Arc::clone(&counts)));
-        let status = child.wait().map_err(|e| format!("`{}` did not finish: {e}", self.display()))?;
+        let status = child
+            .wait()
+            .map_err(|e| format!("`{}` did not finish: {e}", self.display()))?;
         for h in [out, err].into_iter().flatten() {
             let _ = h.join();
         }
@@ -146,8 +160,15 @@ impl Cmd {
 
     /// Runs quietly and returns stdout, or `None` if the program is missing or fails.
     pub fn output(&self) -> Option<String> {
-        let out = self.command().stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        let out = self
+            .command()
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Runs in the foreground with inherited output (for long-lived servers).
@@ -156,7 +177,11 @@ impl Cmd {
             .command()
             .status()
             .map_err(|e| format!("could not start `{}`: {e}", self.display()))?;
-        if status.success() { Ok(()) } else { Err(format!("`{}` {}", self.display(), describe(status))) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` {}", self.display(), describe(status)))
+        }
     }
 }
 
@@ -210,7 +235,12 @@ pub fn step(name: &str, cmds: &[Cmd]) -> StepResult {
         None => println!("<== {name}: ok in {}", secs(elapsed)),
         Some(e) => println!("<== {name}: FAILED after {}: {e}", secs(elapsed)),
     }
-    StepResult { name: name.to_owned(), elapsed, ok: failure.is_none(), counts }
+    StepResult {
+        name: name.to_owned(),
+        elapsed,
+        ok: failure.is_none(),
+        counts,
+    }
 }
 
 /// A duration as seconds with one decimal, e.g. `12.3s`.
@@ -225,9 +255,17 @@ mod tests {
     #[test]
     fn scans_cargo_test_summaries() {
         let mut c = Counts::default();
-        c.scan("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
+        c.scan(
+            "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+        );
         c.scan("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out");
-        assert_eq!(c, Counts { passed: 15, failed: 2 });
+        assert_eq!(
+            c,
+            Counts {
+                passed: 15,
+                failed: 2
+            }
+        );
     }
 
     #[test]

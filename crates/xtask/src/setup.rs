@@ -39,7 +39,10 @@ struct Tool {
 /// Installs whatever `need` requires that is missing. Prints one line per tool and how long it took.
 pub fn ensure(root: &Path, need: Need) -> Result<(), String> {
     let start = Instant::now();
-    println!("==> setup ({})", if need == Need::Serve { "serve" } else { "test" });
+    println!(
+        "==> setup ({})",
+        if need == Need::Serve { "serve" } else { "test" }
+    );
     let mut installed = 0;
     for tool in tools(root, need)? {
         let t = Instant::now();
@@ -49,18 +52,23 @@ pub fn ensure(root: &Path, need: Need) -> Result<(), String> {
                 println!("    {:<28} missing ({why}); installing", tool.name);
                 for cmd in &tool.install {
                     println!("    $ {}", cmd.display());
-                    cmd.run().map_err(|e| format!("setup of {} failed: {e}", tool.name))?;
+                    cmd.run()
+                        .map_err(|e| format!("setup of {} failed: {e}", tool.name))?;
                 }
                 if let Some(after) = &tool.after_install {
                     after().map_err(|e| format!("setup of {} failed: {e}", tool.name))?;
                 }
-                (tool.check)().map_err(|e| format!("{} is still not usable after installing: {e}", tool.name))?;
+                (tool.check)()
+                    .map_err(|e| format!("{} is still not usable after installing: {e}", tool.name))?;
                 println!("    {:<28} installed in {}", tool.name, secs(t.elapsed()));
                 installed += 1;
             }
         }
     }
-    println!("<== setup: ok in {} ({installed} installed)", secs(start.elapsed()));
+    println!(
+        "<== setup: ok in {} ({installed} installed)",
+        secs(start.elapsed())
+    );
     Ok(())
 }
 
@@ -70,7 +78,9 @@ fn tools(root: &Path, need: Need) -> Result<Vec<Tool>, String> {
         Tool {
             name: "wasm32 target".into(),
             check: Box::new(|| {
-                let list = Cmd::new("rustup target list --installed").output().unwrap_or_default();
+                let list = Cmd::new("rustup target list --installed")
+                    .output()
+                    .unwrap_or_default();
                 if list.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
                     Ok(())
                 } else {
@@ -83,7 +93,9 @@ fn tools(root: &Path, need: Need) -> Result<Vec<Tool>, String> {
         Tool {
             name: format!("trunk {TRUNK_VERSION}"),
             check: Box::new(|| version_is("trunk --version", TRUNK_VERSION)),
-            install: vec![Cmd::new(&format!("cargo install --locked trunk --version {TRUNK_VERSION}"))],
+            install: vec![Cmd::new(&format!(
+                "cargo install --locked trunk --version {TRUNK_VERSION}"
+            ))],
             after_install: None,
         },
         Tool {
@@ -92,7 +104,9 @@ fn tools(root: &Path, need: Need) -> Result<Vec<Tool>, String> {
                 let v = bindgen.clone();
                 Box::new(move || version_is("wasm-bindgen --version", &v))
             },
-            install: vec![Cmd::new(&format!("cargo install wasm-bindgen-cli --version {bindgen}"))],
+            install: vec![Cmd::new(&format!(
+                "cargo install wasm-bindgen-cli --version {bindgen}"
+            ))],
             after_install: None,
         },
         Tool {
@@ -141,7 +155,10 @@ fn tools(root: &Path, need: Need) -> Result<Vec<Tool>, String> {
 
 /// `apt-get update` then `apt-get install -y`, through sudo when not root.
 fn apt_install(packages: &[&str]) -> Vec<Cmd> {
-    let sudo = Cmd::new("id -u").output().map(|s| s.trim() != "0").unwrap_or(false);
+    let sudo = Cmd::new("id -u")
+        .output()
+        .map(|s| s.trim() != "0")
+        .unwrap_or(false);
     let prefix = if sudo { "sudo " } else { "" };
     vec![
         Cmd::new(&format!("{prefix}apt-get update -qq")),
@@ -152,8 +169,16 @@ fn apt_install(packages: &[&str]) -> Vec<Cmd> {
 
 fn version_is(cmd: &str, want: &str) -> Result<(), String> {
     let out = Cmd::new(cmd).output().ok_or("not on PATH")?;
-    let found = out.split_whitespace().nth(1).unwrap_or("").trim_start_matches('v');
-    if found == want { Ok(()) } else { Err(format!("found {}", out.trim())) }
+    let found = out
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .trim_start_matches('v');
+    if found == want {
+        Ok(())
+    } else {
+        Err(format!("found {}", out.trim()))
+    }
 }
 
 /// The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
@@ -162,10 +187,10 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read Cargo.lock (run `cargo generate-lockfile`): {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_owned());
-            }
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
         }
     }
     Err("Cargo.lock has no wasm-bindgen package".into())
@@ -196,7 +221,9 @@ fn stamp_path(e2e: &Path) -> PathBuf {
 
 /// FNV-1a, 64-bit: a stable fingerprint of a file.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
