@@ -7,6 +7,8 @@
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
+mod partition_cmd;
+
 use kafka_sim::config::{BrokerConfig, ConfigError, ConsumerConfig, ProducerConfig, properties};
 use kafka_sim::sim::golden_run;
 use std::io::Read;
@@ -18,6 +20,7 @@ usage: kafka-sim <command>
 commands:
   golden [--seed N]                      run the golden run and print its trace hash (default seed 42)
   config producer|consumer|broker FILE   check a .properties file as Kafka 3.7 would (FILE - reads stdin)
+  partition --partitions N KEY...        print KEY<TAB>PARTITION by Kafka's default partitioner
   help                                   this text
 ";
 
@@ -42,6 +45,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
     match args.first().map(String::as_str) {
         Some("golden") => golden(&args[1..]),
         Some("config") => config(&args[1..]),
+        Some("partition") => partition_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(
