@@ -7,6 +7,7 @@
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
+mod check_cmd;
 mod partition_cmd;
 
 use kafka_sim::config::{BrokerConfig, ConfigError, ConsumerConfig, ProducerConfig, properties};
@@ -21,6 +22,7 @@ commands:
   golden [--seed N]                      run the golden run and print its trace hash (default seed 42)
   config producer|consumer|broker FILE   check a .properties file as Kafka 3.7 would (FILE - reads stdin)
   partition --partitions N KEY...        print KEY<TAB>PARTITION by Kafka's default partitioner
+  check SCENARIO.toml                    validate a scenario file without running it
   help                                   this text
 ";
 
@@ -46,6 +48,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("golden") => golden(&args[1..]),
         Some("config") => config(&args[1..]),
         Some("partition") => partition_cmd::run(&args[1..]).map_err(Failure),
+        Some("check") => check_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

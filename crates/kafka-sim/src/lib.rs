@@ -21,6 +21,7 @@ pub mod kernel;
 pub mod partitioner;
 pub mod replica_assignment;
 pub mod rng;
+pub mod scenario;
 pub mod serialization;
 pub mod sim;
 pub mod time;

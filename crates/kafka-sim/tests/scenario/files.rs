@@ -1,0 +1,103 @@
+//! The example files in tests/scenarios/, size limits, and garbled input.
+
+use super::{SAMPLE, error, parse};
+use kafka_sim::config::SerdeKind;
+use kafka_sim::scenario::{MAX_SCENARIO_BYTES, Scenario, ScenarioError};
+#[test]
+fn oversized_input_is_refused() {
+    let big = format!("duration = 1\n#{}", "x".repeat(MAX_SCENARIO_BYTES));
+    assert_eq!(
+        Scenario::from_toml_str(&big),
+        Err(ScenarioError::TooLarge {
+            size: big.len(),
+            limit: MAX_SCENARIO_BYTES
+        })
+    );
+    assert!(error(&big).contains("the limit is 1048576 bytes (1 MiB)"));
+}
+
+fn example_files() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("tests/scenarios exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).expect("readable"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_scenario_is_valid() {
+    let files = example_files();
+    assert!(files.len() >= 4, "{files:?}");
+    for (path, text) in &files {
+        if let Err(e) = Scenario::from_toml_str(text) {
+            panic!("{path}: {e}");
+        }
+    }
+    let seed = files
+        .iter()
+        .find(|(p, _)| p.ends_with("seed-reserve.toml"))
+        .expect("the seed's scenario");
+    let s = parse(&seed.1);
+    assert_eq!(s.cluster.config.offsets_topic_replication_factor, 3);
+    assert_eq!(s.cluster.config.group_initial_rebalance_delay_ms, 0);
+    let p = &s.producers[0];
+    assert_eq!(
+        (p.config.key_serializer, p.config.value_serializer),
+        (SerdeKind::String, SerdeKind::SpringJson)
+    );
+}
+
+#[test]
+fn garbled_inputs_never_panic() {
+    let mut inputs = 0usize;
+    for (_, text) in example_files()
+        .iter()
+        .chain([(String::new(), SAMPLE.to_owned())].iter())
+    {
+        // Every prefix (truncation at each char boundary).
+        for (i, _) in text.char_indices() {
+            let _ = Scenario::from_toml_str(&text[..i]);
+            inputs += 1;
+        }
+        // Single-character replacements and deletions at every position.
+        let chars: Vec<char> = text.chars().collect();
+        for i in 0..chars.len() {
+            for r in ['"', '[', ']', '=', '\n', '-', '0', '{', 'µ'] {
+                let mut garbled = chars.clone();
+                garbled[i] = r;
+                let garbled: String = garbled.into_iter().collect();
+                let _ = Scenario::from_toml_str(&garbled);
+            }
+            let deleted: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect();
+            let _ = Scenario::from_toml_str(&deleted);
+            inputs += 10;
+        }
+    }
+    for odd in [
+        "[[[",
+        "a=[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        "duration = 9223372036854775807",
+        "seed = -1",
+        "\u{0}",
+        "=\n=",
+        "duration=\"9999999999999999h\"",
+    ] {
+        let _ = Scenario::from_toml_str(odd);
+    }
+    assert!(inputs > 1000);
+}
