@@ -16,9 +16,11 @@
 
 pub mod cluster;
 pub mod config;
+pub mod error_code;
 pub mod ids;
 pub mod kernel;
 pub mod partitioner;
+pub mod record;
 pub mod replica_assignment;
 pub mod rng;
 pub mod scenario;
@@ -27,6 +29,7 @@ pub mod sim;
 pub mod time;
 pub mod view;
 
+pub use error_code::ErrorCode;
 pub use ids::NodeId;
 pub use rng::SimRng;
 pub use sim::{SimSpec, Simulation, SpecError};
