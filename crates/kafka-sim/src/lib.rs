@@ -19,6 +19,7 @@ pub mod config;
 pub mod error_code;
 pub mod ids;
 pub mod kernel;
+pub mod oracle;
 pub mod partitioner;
 pub mod record;
 pub mod replica_assignment;
