@@ -21,6 +21,7 @@ pub mod ids;
 pub mod kernel;
 pub mod oracle;
 pub mod partitioner;
+pub mod producer;
 pub mod record;
 pub mod replica_assignment;
 pub mod rng;
