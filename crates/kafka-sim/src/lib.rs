@@ -24,6 +24,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod record;
 pub mod replica_assignment;
+pub mod replication;
 pub mod rng;
 pub mod scenario;
 pub mod serialization;
