@@ -61,8 +61,9 @@ pub use error::ScenarioError;
 pub use fault::{BrokerSelector, DropDirection, FAULT_ACTIONS, FaultAction, FaultSpec};
 pub use template::{KeyTemplate, Template, TemplatePart};
 
+use crate::cluster::ReplicationSettings;
 use crate::config::{BrokerConfig, ConfigScope, ConfigWarning, LogLevel, ProducerConfig, TopicConfig};
-use crate::sim::SimSpec;
+use crate::sim::{SimSpec, TopicSetup};
 use crate::time::SimTime;
 use serde::Serialize;
 use std::fmt;
@@ -209,6 +210,18 @@ impl Scenario {
             brokers: self.cluster.brokers,
             latency: self.network.latency,
             jitter: self.network.jitter,
+            replication: ReplicationSettings::from_broker_config(&self.cluster.config),
+            topics: self
+                .topics
+                .iter()
+                .map(|t| TopicSetup {
+                    name: t.name.clone(),
+                    partitions: t.partitions,
+                    replication_factor: t.replication_factor,
+                    min_insync_replicas: Some(t.config.min_insync_replicas),
+                    unclean_leader_election_enable: Some(t.config.unclean_leader_election_enable),
+                })
+                .collect(),
         }
     }
 

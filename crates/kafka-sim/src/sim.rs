@@ -5,10 +5,12 @@
 //!
 //! Node ids: ZooKeeper is `NodeId(0)`; broker `b` (`broker.id` = b, `1..=brokers`) is `NodeId(b)`.
 
-use crate::cluster::{BrokerNode, ClusterEvent, ClusterNode, DEFAULT_ZK_SESSION_TIMEOUT, ZkNode};
+use crate::cluster::{BrokerNode, ClusterEvent, ClusterNode, ReplicationSettings, TopicMeta, ZkNode};
 use crate::ids::{BrokerId, NodeId};
+use crate::invariants::InvariantChecker;
 use crate::kernel::fault::{Direction, Fault, Ratio};
 use crate::kernel::{DEFAULT_TRACE_CAPACITY, FaultError, Kernel, Label, Network, Trace};
+use crate::record::TopicIdx;
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use crate::view::{FlightView, NodeKind, NodeView, SimView};
@@ -20,7 +22,42 @@ pub const MAX_BROKERS: u32 = 16;
 /// ZooKeeper's node id.
 pub const ZOOKEEPER: NodeId = NodeId(0);
 
+/// A topic the controller creates once elected (with enough live brokers for its replication
+/// factor), as an admin's CreateTopics would have asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicSetup {
+    /// The topic's name.
+    pub name: String,
+    /// How many partitions.
+    pub partitions: u32,
+    /// How many replicas per partition.
+    pub replication_factor: u32,
+    /// A `min.insync.replicas` override (else the broker's).
+    #[serde(default)]
+    pub min_insync_replicas: Option<i32>,
+    /// An `unclean.leader.election.enable` override (else the broker's).
+    #[serde(default)]
+    pub unclean_leader_election_enable: Option<bool>,
+}
+
+impl TopicSetup {
+    /// A topic with no config overrides.
+    pub fn new(name: &str, partitions: u32, replication_factor: u32) -> Self {
+        TopicSetup {
+            name: name.to_string(),
+            partitions,
+            replication_factor,
+            min_insync_replicas: None,
+            unclean_leader_election_enable: None,
+        }
+    }
+}
+
 /// How to build a simulation: the seed and the cluster's shape.
+///
+/// `replication` and `topics` were added with the replication model; both default (Kafka 3.7's
+/// broker defaults, no topics), so a spec without them is the seed's bare cluster. Scenario files
+/// set them through [`crate::scenario::Scenario::sim_spec`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimSpec {
     /// The one seed every random draw derives from.
@@ -31,6 +68,12 @@ pub struct SimSpec {
     pub latency: SimTime,
     /// Uniform jitter added to each message's latency, drawn from the seed.
     pub jitter: SimTime,
+    /// The brokers' replication settings (Kafka 3.7 defaults).
+    #[serde(default)]
+    pub replication: ReplicationSettings,
+    /// The topics created at start.
+    #[serde(default)]
+    pub topics: Vec<TopicSetup>,
 }
 
 impl Default for SimSpec {
@@ -41,6 +84,8 @@ impl Default for SimSpec {
             brokers: 3,
             latency: SimTime::from_millis(1),
             jitter: SimTime::ZERO,
+            replication: ReplicationSettings::default(),
+            topics: Vec::new(),
         }
     }
 }
@@ -63,6 +108,7 @@ pub enum SpecError {
 pub struct Simulation {
     spec: SimSpec,
     kernel: Kernel<ClusterNode>,
+    checker: InvariantChecker,
 }
 
 impl Simulation {
@@ -77,12 +123,30 @@ impl Simulation {
         }
         let network = Network::new(spec.latency, spec.jitter);
         let mut kernel = Kernel::new(SimRng::new(spec.seed), network, DEFAULT_TRACE_CAPACITY);
-        kernel.add_node(ClusterNode::ZooKeeper(ZkNode::new()));
+        let r = spec.replication;
+        let topics = (spec.topics.iter().enumerate())
+            .map(|(i, t)| TopicMeta {
+                idx: TopicIdx(i as u32),
+                name: t.name.clone(),
+                partitions: t.partitions,
+                replication_factor: t.replication_factor,
+                min_insync_replicas: t.min_insync_replicas.unwrap_or(r.min_insync_replicas),
+                unclean_leader_election_enable: t
+                    .unclean_leader_election_enable
+                    .unwrap_or(r.unclean_leader_election_enable),
+                assignment: None,
+            })
+            .collect();
+        kernel.add_node(ClusterNode::ZooKeeper(ZkNode::with_topics(topics)));
         for b in 1..=spec.brokers {
-            let broker = BrokerNode::new(BrokerId(b as i32), ZOOKEEPER, DEFAULT_ZK_SESSION_TIMEOUT);
+            let broker = BrokerNode::with_settings(BrokerId(b as i32), ZOOKEEPER, r);
             kernel.add_node(ClusterNode::Broker(broker));
         }
-        Ok(Simulation { spec, kernel })
+        Ok(Simulation {
+            spec,
+            kernel,
+            checker: InvariantChecker::new(),
+        })
     }
     /// The simulated clock.
     pub fn now(&self) -> SimTime {
@@ -96,12 +160,22 @@ impl Simulation {
     pub fn spec(&self) -> &SimSpec {
         &self.spec
     }
-    /// Processes the next event. Returns its time, or `None` when nothing is scheduled.
+    /// Processes the next event (and checks the invariants against what it did). Returns its time,
+    /// or `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<SimTime> {
-        self.kernel.step()
+        let before = self.kernel.trace().recorded();
+        let at = self.kernel.step();
+        let new = self.kernel.trace().recorded().saturating_sub(before);
+        if new > 0 {
+            self.check_invariants(usize::try_from(new).unwrap_or(usize::MAX));
+        }
+        at
     }
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
+        while self.kernel.next_event_time().is_some_and(|at| at <= t) {
+            self.step();
+        }
         self.kernel.run_until(t);
     }
     /// Applies a fault now. A fault naming a node that does not exist is ignored (and traced as
@@ -213,6 +287,7 @@ impl Simulation {
             in_flight,
             events_processed: self.kernel.events_processed(),
             trace_hash: self.trace_hash(),
+            partitions: self.partition_views(),
         }
     }
     /// The stable hash of everything that has happened so far.
@@ -221,6 +296,8 @@ impl Simulation {
     }
 }
 
+mod replication_api;
+
 /// The spec of [`golden_run`]: three brokers, 1 ms links with up to 0.5 ms of seeded jitter.
 pub fn golden_spec(seed: u64) -> SimSpec {
     SimSpec {
@@ -228,6 +305,7 @@ pub fn golden_spec(seed: u64) -> SimSpec {
         brokers: 3,
         latency: SimTime::from_millis(1),
         jitter: SimTime::from_micros(500),
+        ..SimSpec::default()
     }
 }
 

@@ -21,6 +21,31 @@ pub struct SimView {
     pub events_processed: u64,
     /// The stable hash of the trace so far (see `kernel::trace`).
     pub trace_hash: u64,
+    /// Every partition, in topic then partition order.
+    #[serde(default)]
+    pub partitions: Vec<PartitionView>,
+}
+
+/// One partition as the UI sees it: the controller's registration (as ZooKeeper holds it) and the
+/// replicas' logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartitionView {
+    /// The topic's name.
+    pub topic: String,
+    /// The partition number.
+    pub partition: i32,
+    /// The leader, or `None` (`Leader: none`).
+    pub leader: Option<BrokerId>,
+    /// The leader epoch.
+    pub leader_epoch: i32,
+    /// The assigned replicas, in assignment order.
+    pub replicas: Vec<BrokerId>,
+    /// The in-sync replicas.
+    pub isr: Vec<BrokerId>,
+    /// The leader's high watermark (-1 with no leader up).
+    pub high_watermark: i64,
+    /// Each assigned replica's log end offset.
+    pub log_end_offsets: Vec<(BrokerId, i64)>,
 }
 
 impl SimView {

@@ -5,12 +5,13 @@ mod faults;
 #[path = "scenario/files.rs"]
 mod files;
 
+use kafka_sim::cluster::ReplicationSettings;
 use kafka_sim::config::{Acks, ConfigWarning, SerdeKind};
 use kafka_sim::kernel::fault::Ratio;
 use kafka_sim::scenario::{
     BrokerSelector, DropDirection, FaultAction, KeyTemplate, Scenario, format_duration, parse_duration,
 };
-use kafka_sim::{SimSpec, SimTime, Simulation};
+use kafka_sim::{SimSpec, SimTime, Simulation, TopicSetup};
 
 const SAMPLE: &str = r#"
 seed = 42
@@ -156,7 +157,18 @@ fn sim_spec_builds_a_simulation() {
             seed: 42,
             brokers: 3,
             latency: SimTime::from_millis(1),
-            jitter: SimTime::ZERO
+            jitter: SimTime::ZERO,
+            replication: ReplicationSettings {
+                min_insync_replicas: 2,
+                ..ReplicationSettings::default()
+            },
+            topics: vec![TopicSetup {
+                name: "reserve".into(),
+                partitions: 3,
+                replication_factor: 3,
+                min_insync_replicas: Some(2),
+                unclean_leader_election_enable: Some(false),
+            }],
         }
     );
     let sim = Simulation::new(spec).expect("a scenario's spec is always valid");

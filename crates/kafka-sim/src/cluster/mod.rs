@@ -7,12 +7,27 @@
 //! a crash is noticed only that way (there is no goodbye). The controller is the `/controller`
 //! ephemeral node: whenever it is vacant, ZooKeeper gives it to the lowest registered broker id and
 //! tells every registered broker (a deterministic stand-in for the brokers' race to create it).
+//!
+//! On top of membership, replication: ZooKeeper also holds the topics and the partition states the
+//! controller writes, and hands them to each newly elected controller ([`controller`]), which runs
+//! elections as brokers come and go and sends LeaderAndIsr and UpdateMetadata. Brokers host
+//! [`HostedPartition`]s (a durable log and a volatile leader/follower role), followers fetch from
+//! leaders in one request per follower-leader pair, and leaders change the ISR through
+//! AlterPartition.
 
 pub mod broker;
+pub mod controller;
+pub mod wire;
 pub mod zookeeper;
 
-pub use broker::{BrokerNode, ZkClientState};
+pub use broker::{BrokerNode, HostedPartition, ReplicaRole, ZkClientState};
+pub use controller::ControllerRole;
+pub use wire::{FetchPartition, PartitionState, ReplicationSettings, TopicMeta, broker_node};
 pub use zookeeper::{ZkNode, ZkSession};
+
+use crate::record::TopicPartition;
+use crate::replication::controller::PartitionRegistration;
+use crate::replication::leader::FetchResponsePartition;
 
 use crate::ids::{BrokerId, NodeId};
 use crate::kernel::{Ctx, Label, Node};
@@ -88,6 +103,98 @@ pub enum ClusterMsg {
         /// Its epoch.
         epoch: u32,
     },
+    /// Broker to ZooKeeper: close the session now (a clean shutdown), deleting its ephemeral nodes.
+    ZkCloseSession {
+        /// The session.
+        session: SessionId,
+    },
+    /// ZooKeeper to the new controller: what it reads at failover (`/brokers/ids`, `/brokers/topics`
+    /// and the partition states).
+    ZkControllerContext {
+        /// The controller epoch it won.
+        epoch: u32,
+        /// The registered brokers.
+        live: Vec<BrokerId>,
+        /// The topics, created or requested.
+        topics: Vec<TopicMeta>,
+        /// The partition states.
+        partitions: Vec<(TopicPartition, PartitionRegistration)>,
+    },
+    /// ZooKeeper to the controller: the `/brokers/ids` watch fired.
+    ZkBrokersChanged {
+        /// The controller epoch this is meant for.
+        epoch: u32,
+        /// The registered brokers.
+        live: Vec<BrokerId>,
+    },
+    /// Controller to ZooKeeper: write topic assignments and partition states (fenced by the epoch).
+    ZkWritePartitions {
+        /// The writer's controller epoch.
+        epoch: u32,
+        /// Topics whose assignment was just made.
+        topics: Vec<TopicMeta>,
+        /// Partition states written.
+        partitions: Vec<(TopicPartition, PartitionRegistration)>,
+    },
+    /// Controller to broker: become leader or follower of these partitions.
+    LeaderAndIsr {
+        /// The controller's epoch.
+        controller_epoch: u32,
+        /// One entry per partition.
+        partitions: Vec<PartitionState>,
+    },
+    /// Controller to broker: the live brokers (the metadata cache).
+    UpdateMetadata {
+        /// The controller's epoch.
+        controller_epoch: u32,
+        /// The live brokers.
+        live: Vec<BrokerId>,
+    },
+    /// Follower to leader: one fetch session covering every partition it follows from that leader.
+    Fetch {
+        /// The follower.
+        replica_id: BrokerId,
+        /// The partitions.
+        partitions: Vec<FetchPartition>,
+        /// `replica.fetch.wait.max.ms`.
+        max_wait: SimTime,
+        /// `replica.fetch.max.bytes` per partition.
+        max_bytes: u32,
+    },
+    /// Leader to follower: the answer to a fetch (batches share their records with the leader's log).
+    FetchResponse {
+        /// The leader.
+        leader: BrokerId,
+        /// One entry per requested partition.
+        partitions: Vec<(TopicPartition, FetchResponsePartition)>,
+    },
+    /// Leader to controller: change the ISR.
+    AlterPartition {
+        /// The leader.
+        broker_id: BrokerId,
+        /// The partition.
+        tp: TopicPartition,
+        /// The leader epoch.
+        leader_epoch: i32,
+        /// The partition epoch the proposal is based on.
+        partition_epoch: i32,
+        /// The proposed ISR.
+        new_isr: Vec<BrokerId>,
+    },
+    /// Controller to leader: the AlterPartition answer.
+    AlterPartitionResponse {
+        /// The partition.
+        tp: TopicPartition,
+        /// Kafka's error code (0 on success).
+        error: i16,
+        /// The state written, on success.
+        registration: Option<PartitionRegistration>,
+    },
+    /// Broker to controller: move my leaderships away, I am shutting down.
+    ControlledShutdown {
+        /// The broker.
+        broker_id: BrokerId,
+    },
 }
 
 impl Label for ClusterMsg {
@@ -101,6 +208,17 @@ impl Label for ClusterMsg {
             ClusterMsg::ZkRegisterBroker { .. } => "ZkRegisterBroker",
             ClusterMsg::ZkRegistered { .. } => "ZkRegistered",
             ClusterMsg::ControllerChanged { .. } => "ControllerChanged",
+            ClusterMsg::ZkCloseSession { .. } => "ZkCloseSession",
+            ClusterMsg::ZkControllerContext { .. } => "ZkControllerContext",
+            ClusterMsg::ZkBrokersChanged { .. } => "ZkBrokersChanged",
+            ClusterMsg::ZkWritePartitions { .. } => "ZkWritePartitions",
+            ClusterMsg::LeaderAndIsr { .. } => "LeaderAndIsr",
+            ClusterMsg::UpdateMetadata { .. } => "UpdateMetadata",
+            ClusterMsg::Fetch { .. } => "Fetch",
+            ClusterMsg::FetchResponse { .. } => "FetchResponse",
+            ClusterMsg::AlterPartition { .. } => "AlterPartition",
+            ClusterMsg::AlterPartitionResponse { .. } => "AlterPartitionResponse",
+            ClusterMsg::ControlledShutdown { .. } => "ControlledShutdown",
         }
     }
 }
@@ -115,6 +233,24 @@ pub enum ClusterTimer {
     },
     /// Broker: the ZooKeeper client's tick (ping, reconnect, retry registration).
     ZkClientTick,
+    /// Broker: write the high watermarks to the checkpoint file (every 5 s).
+    HwCheckpoint,
+    /// Broker: the `isr-expiration` task (every `replica.lag.time.max.ms / 2`).
+    IsrExpiration,
+    /// Leader: a held fetch from `follower` has waited `replica.fetch.wait.max.ms`.
+    FetchWaitExpired {
+        /// The follower.
+        follower: BrokerId,
+        /// Which held fetch.
+        seq: u64,
+    },
+    /// Follower: fetch again from `leader` (after a backoff, or a fetch that got no answer).
+    FetchRetry {
+        /// The leader.
+        leader: BrokerId,
+        /// Which fetch round.
+        seq: u64,
+    },
 }
 
 impl Label for ClusterTimer {
@@ -122,6 +258,10 @@ impl Label for ClusterTimer {
         match self {
             ClusterTimer::ZkSessionCheck { .. } => "ZkSessionCheck",
             ClusterTimer::ZkClientTick => "ZkClientTick",
+            ClusterTimer::HwCheckpoint => "HwCheckpoint",
+            ClusterTimer::IsrExpiration => "IsrExpiration",
+            ClusterTimer::FetchWaitExpired { .. } => "FetchWaitExpired",
+            ClusterTimer::FetchRetry { .. } => "FetchRetry",
         }
     }
 }
@@ -170,9 +310,108 @@ pub enum ClusterEvent {
         /// The broker.
         broker_id: BrokerId,
     },
+    /// A session was closed by its broker (clean shutdown).
+    SessionClosed {
+        /// The broker.
+        broker_id: BrokerId,
+        /// The session.
+        session: SessionId,
+    },
+    /// The controller created a topic with this assignment.
+    TopicCreated {
+        /// The topic.
+        name: String,
+        /// `assignment[p]`: partition `p`'s replicas.
+        assignment: Vec<Vec<BrokerId>>,
+    },
+    /// The controller elected a leader (or found none: `leader` is `None`).
+    LeaderElected {
+        /// The partition.
+        tp: TopicPartition,
+        /// The leader.
+        leader: Option<BrokerId>,
+        /// The new leader epoch.
+        leader_epoch: i32,
+        /// The ISR written with it.
+        isr: Vec<BrokerId>,
+        /// True when chosen from outside the ISR.
+        unclean: bool,
+    },
+    /// The controller wrote a smaller ISR.
+    IsrShrunk {
+        /// The partition.
+        tp: TopicPartition,
+        /// The ISR before.
+        from: Vec<BrokerId>,
+        /// The ISR after.
+        to: Vec<BrokerId>,
+        /// The leader epoch after.
+        leader_epoch: i32,
+    },
+    /// The controller wrote a larger ISR.
+    IsrExpanded {
+        /// The partition.
+        tp: TopicPartition,
+        /// The ISR before.
+        from: Vec<BrokerId>,
+        /// The ISR after.
+        to: Vec<BrokerId>,
+    },
+    /// A broker became the leader of a partition at an epoch.
+    BecameLeader {
+        /// The broker.
+        broker: BrokerId,
+        /// The partition.
+        tp: TopicPartition,
+        /// The leader epoch.
+        leader_epoch: i32,
+    },
+    /// A broker became a follower of a partition.
+    BecameFollower {
+        /// The broker.
+        broker: BrokerId,
+        /// The partition.
+        tp: TopicPartition,
+        /// The leader it follows.
+        leader: BrokerId,
+        /// The leader epoch.
+        leader_epoch: i32,
+    },
+    /// A leader's high watermark moved.
+    HighWatermark {
+        /// The leader.
+        broker: BrokerId,
+        /// The partition.
+        tp: TopicPartition,
+        /// The leader epoch.
+        leader_epoch: i32,
+        /// The new high watermark.
+        high_watermark: i64,
+    },
+    /// A follower truncated its log (by leader epoch, KIP-101/279).
+    Truncated {
+        /// The follower.
+        broker: BrokerId,
+        /// The partition.
+        tp: TopicPartition,
+        /// Its LEO before.
+        from: i64,
+        /// The offset it truncated to.
+        to: i64,
+        /// How many records it removed.
+        removed_records: u64,
+    },
+    /// A broker asked the controller for a controlled shutdown.
+    ControlledShutdownRequested {
+        /// The broker.
+        broker: BrokerId,
+    },
 }
 
 /// A node of the cluster.
+// Nodes live once each in the kernel's table and are never moved around by value in bulk, so a
+// large broker variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum ClusterNode {
     /// The ZooKeeper ensemble.

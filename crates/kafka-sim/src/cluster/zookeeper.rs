@@ -4,9 +4,12 @@
 //! transaction log, so a ZooKeeper restart does not expire anyone. Like the real server, a restarted
 //! ZooKeeper gives every session a fresh timeout.
 
+use super::wire::TopicMeta;
 use super::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer, SessionId};
 use crate::ids::{BrokerId, NodeId};
 use crate::kernel::Ctx;
+use crate::record::TopicPartition;
+use crate::replication::controller::PartitionRegistration;
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
@@ -38,12 +41,35 @@ pub struct ZkNode {
     brokers: BTreeMap<BrokerId, (SessionId, NodeId)>,
     controller: Option<BrokerId>,
     controller_epoch: u32,
+    /// `/brokers/topics`: requested and created topics, by index.
+    topics: Vec<TopicMeta>,
+    /// The partition state znodes, written by the controller.
+    partitions: BTreeMap<TopicPartition, PartitionRegistration>,
 }
 
 impl ZkNode {
     /// A ZooKeeper with no sessions.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A ZooKeeper holding topic requests (as an admin's CreateTopics would leave them) for the
+    /// controller to create.
+    pub fn with_topics(topics: Vec<TopicMeta>) -> Self {
+        ZkNode {
+            topics,
+            ..Self::default()
+        }
+    }
+
+    /// The topics, requested or created.
+    pub fn topics(&self) -> &[TopicMeta] {
+        &self.topics
+    }
+
+    /// The partition states the controller wrote.
+    pub fn partition_states(&self) -> &BTreeMap<TopicPartition, PartitionRegistration> {
+        &self.partitions
     }
 
     /// Every live session, by id.
@@ -164,6 +190,8 @@ impl ZkNode {
                         ctx.record(ClusterEvent::BrokerRegistered { broker_id });
                         if self.controller.is_none() {
                             self.elect(ctx);
+                        } else {
+                            self.notify_brokers_changed(ctx);
                         }
                         true
                     }
@@ -178,32 +206,68 @@ impl ZkNode {
                     },
                 );
             }
-            ClusterMsg::ZkConnected { .. }
-            | ClusterMsg::ZkPong { .. }
-            | ClusterMsg::ZkSessionExpired { .. }
-            | ClusterMsg::ZkRegistered { .. }
-            | ClusterMsg::ControllerChanged { .. } => {}
+            ClusterMsg::ZkCloseSession { session }
+                if self.sessions.get(&session).is_some_and(|s| s.node == from) =>
+            {
+                self.expire(session, true, ctx);
+            }
+            ClusterMsg::ZkWritePartitions {
+                epoch,
+                topics,
+                partitions,
+            } => {
+                // The controller epoch znode's version fences a deposed controller's writes.
+                if epoch != self.controller_epoch {
+                    return;
+                }
+                for t in topics {
+                    match self.topics.iter_mut().find(|x| x.idx == t.idx) {
+                        Some(x) => *x = t,
+                        None => self.topics.push(t),
+                    }
+                }
+                for (tp, reg) in partitions {
+                    self.partitions.insert(tp, reg);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Tells the controller the registered brokers (the `/brokers/ids` child watch).
+    fn notify_brokers_changed(&self, ctx: &mut Ctx<'_, ClusterNode>) {
+        if let Some(node) = self
+            .controller
+            .and_then(|c| self.brokers.get(&c))
+            .map(|(_, n)| *n)
+        {
+            let msg = ClusterMsg::ZkBrokersChanged {
+                epoch: self.controller_epoch,
+                live: self.brokers.keys().copied().collect(),
+            };
+            ctx.send(node, msg);
         }
     }
 
     pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
-        match timer {
-            ClusterTimer::ZkSessionCheck { session } => {
-                // Earlier checks for a session heard from since are stale: only the latest expires it.
-                if self.sessions.get(&session).is_some_and(|s| now >= s.deadline()) {
-                    self.expire(session, ctx);
-                }
-            }
-            ClusterTimer::ZkClientTick => {}
+        // Earlier checks for a session heard from since are stale: only the latest expires it.
+        if let ClusterTimer::ZkSessionCheck { session } = timer
+            && self.sessions.get(&session).is_some_and(|s| now >= s.deadline())
+        {
+            self.expire(session, false, ctx);
         }
     }
 
-    fn expire(&mut self, session: SessionId, ctx: &mut Ctx<'_, ClusterNode>) {
+    fn expire(&mut self, session: SessionId, closed: bool, ctx: &mut Ctx<'_, ClusterNode>) {
         let Some(s) = self.sessions.remove(&session) else {
             return;
         };
         let broker_id = s.broker_id;
-        ctx.record(ClusterEvent::SessionExpired { broker_id, session });
+        if closed {
+            ctx.record(ClusterEvent::SessionClosed { broker_id, session });
+        } else {
+            ctx.record(ClusterEvent::SessionExpired { broker_id, session });
+        }
         if self
             .brokers
             .get(&broker_id)
@@ -214,6 +278,8 @@ impl ZkNode {
             if self.controller == Some(broker_id) {
                 self.controller = None;
                 self.elect(ctx);
+            } else {
+                self.notify_brokers_changed(ctx);
             }
         }
     }
@@ -228,6 +294,16 @@ impl ZkNode {
         ctx.record(ClusterEvent::ControllerChanged { controller, epoch });
         for &(_, node) in self.brokers.values() {
             ctx.send(node, ClusterMsg::ControllerChanged { controller, epoch });
+        }
+        // The new controller reads its context: brokers, topics, partition states.
+        if let Some(node) = controller.and_then(|c| self.brokers.get(&c)).map(|(_, n)| *n) {
+            let msg = ClusterMsg::ZkControllerContext {
+                epoch,
+                live: self.brokers.keys().copied().collect(),
+                topics: self.topics.clone(),
+                partitions: self.partitions.iter().map(|(tp, r)| (*tp, r.clone())).collect(),
+            };
+            ctx.send(node, msg);
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::ids::BrokerId;
 use crate::record::RecordBatch;
 use crate::replication::log::{LogAppendInfo, PartitionLog, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET};
 use crate::time::SimTime;
+use serde::Serialize;
 
 /// `UnifiedLog.UnknownOffset`: a follower's LEO before its first fetch to this leader.
 pub const UNKNOWN_OFFSET: i64 = -1;
@@ -81,7 +82,7 @@ pub struct AlterPartitionProposal {
 }
 
 /// An epoch and its end offset, as a fetch response's `DivergingEpoch` carries them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct EpochEndOffset {
     /// The leader epoch.
     pub epoch: i32,
@@ -90,7 +91,7 @@ pub struct EpochEndOffset {
 }
 
 /// The leader's answer to a follower's fetch, for one partition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct FetchResponsePartition {
     /// `NONE`, or `OFFSET_OUT_OF_RANGE`, `FENCED_LEADER_EPOCH`, `UNKNOWN_LEADER_EPOCH`,
     /// `NOT_LEADER_OR_FOLLOWER`.

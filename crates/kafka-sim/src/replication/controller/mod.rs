@@ -20,6 +20,7 @@
 
 mod election;
 mod invariant;
+mod load;
 mod outcome;
 mod registration;
 

@@ -2,10 +2,11 @@
 //! `/brokers/topics/<t>/partitions/<p>/state` znode).
 
 use crate::ids::BrokerId;
+use serde::Serialize;
 use std::fmt::{self, Write as _};
 
 /// `LeaderRecoveryState`: `Recovering` after an unclean election, until the leader reports recovery.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum LeaderRecoveryState {
     /// The normal state.
     #[default]
@@ -24,7 +25,7 @@ impl fmt::Display for LeaderRecoveryState {
 }
 
 /// A partition's state as the controller writes it (`LeaderAndIsr` in the partition's state znode).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct PartitionRegistration {
     /// The assigned replicas, in assignment order (the first is the preferred leader).
     pub replicas: Vec<BrokerId>,

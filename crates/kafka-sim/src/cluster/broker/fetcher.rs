@@ -1,0 +1,155 @@
+//! The broker's replica fetchers (`ReplicaFetcherThread`): one fetch session per leader covering every
+//! partition this broker follows from it, truncation by leader epoch on a diverging epoch, and
+//! retries after an error (`replica.fetch.backoff.ms`) or a fetch that got no answer
+//! (`replica.socket.timeout.ms`).
+
+use super::{BrokerNode, ReplicaRole};
+use crate::cluster::wire::{FetchPartition, broker_node};
+use crate::cluster::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer};
+use crate::error_code::ErrorCode;
+use crate::ids::BrokerId;
+use crate::kernel::Ctx;
+use crate::record::TopicPartition;
+use crate::replication::follower::{FollowerFetchOutcome, Truncation};
+use crate::replication::leader::FetchResponsePartition;
+use crate::time::SimTime;
+
+/// The fetcher for one leader.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Fetcher {
+    /// A fetch is outstanding (or a backoff is running) for round `seq`.
+    busy: bool,
+    seq: u64,
+    /// The partitions the outstanding fetch asked for, with the leader epoch it asked at.
+    sent: Vec<(TopicPartition, i32)>,
+}
+
+impl BrokerNode {
+    /// Sends a fetch to `leader` for every partition followed from it, unless one is outstanding.
+    pub(super) fn maybe_fetch(&mut self, leader: BrokerId, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.fetchers.get(&leader).is_some_and(|f| f.busy) {
+            return;
+        }
+        let partitions: Vec<FetchPartition> = self
+            .partitions
+            .iter()
+            .filter_map(|(tp, h)| match &h.role {
+                ReplicaRole::Follower(f) if f.leader == leader => {
+                    let pos = f.next_fetch(&h.log);
+                    Some(FetchPartition {
+                        tp: *tp,
+                        current_leader_epoch: pos.current_leader_epoch,
+                        fetch_offset: pos.fetch_offset,
+                        last_fetched_epoch: pos.last_fetched_epoch,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        if partitions.is_empty() {
+            self.fetchers.remove(&leader);
+            return;
+        }
+        let seq = self.seq();
+        let sent = partitions
+            .iter()
+            .map(|p| (p.tp, p.current_leader_epoch))
+            .collect();
+        self.fetchers.insert(
+            leader,
+            Fetcher {
+                busy: true,
+                seq,
+                sent,
+            },
+        );
+        let max_wait = SimTime::from_millis(self.settings.replica_fetch_wait_max_ms);
+        let msg = ClusterMsg::Fetch {
+            replica_id: self.broker_id,
+            partitions,
+            max_wait,
+            max_bytes: self.settings.replica_fetch_max_bytes,
+        };
+        ctx.send(broker_node(leader), msg);
+        let timeout = max_wait + SimTime::from_millis(self.settings.replica_socket_timeout_ms);
+        ctx.set_timer(timeout, ClusterTimer::FetchRetry { leader, seq });
+    }
+
+    pub(super) fn on_fetch_retry(&mut self, leader: BrokerId, seq: u64, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.fetchers.get(&leader).is_some_and(|f| f.seq == seq) {
+            self.fetchers.remove(&leader);
+            self.maybe_fetch(leader, ctx);
+        }
+    }
+
+    pub(super) fn on_fetch_response(
+        &mut self,
+        _now: SimTime,
+        leader: BrokerId,
+        partitions: Vec<(TopicPartition, FetchResponsePartition)>,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        let Some(fetcher) = self
+            .fetchers
+            .remove(&leader)
+            .filter(|f| f.busy && !f.sent.is_empty())
+        else {
+            return; // an answer to a fetch given up on
+        };
+        let me = self.broker_id;
+        let mut failed = false;
+        for (tp, resp) in &partitions {
+            let Some(h) = self.partitions.get_mut(tp) else {
+                continue;
+            };
+            let ReplicaRole::Follower(f) = &h.role else {
+                continue;
+            };
+            // A partition whose leader or epoch changed since the request: the answer is stale.
+            if f.leader != leader || !fetcher.sent.contains(&(*tp, f.leader_epoch)) {
+                continue;
+            }
+            let truncation = match f.on_fetch_response(&mut h.log, resp, &h.name) {
+                FollowerFetchOutcome::Appended { .. } => None,
+                FollowerFetchOutcome::Truncated(t) => Some(t),
+                FollowerFetchOutcome::Error(ErrorCode::OffsetOutOfRange) => {
+                    f.on_offset_out_of_range(&mut h.log, resp.leader_log_end_offset, &h.name)
+                }
+                FollowerFetchOutcome::Error(_) | FollowerFetchOutcome::Invalid(_) => {
+                    failed = true;
+                    None
+                }
+            };
+            if let Some(t) = truncation {
+                record_truncation(ctx, me, *tp, &t);
+            }
+        }
+        if failed {
+            let seq = self.seq();
+            let sent = Vec::new();
+            self.fetchers.insert(
+                leader,
+                Fetcher {
+                    busy: true,
+                    seq,
+                    sent,
+                },
+            );
+            let backoff = SimTime::from_millis(self.settings.replica_fetch_backoff_ms);
+            ctx.set_timer(backoff, ClusterTimer::FetchRetry { leader, seq });
+        } else {
+            self.maybe_fetch(leader, ctx);
+        }
+    }
+}
+
+fn record_truncation(ctx: &mut Ctx<'_, ClusterNode>, broker: BrokerId, tp: TopicPartition, t: &Truncation) {
+    let removed: usize = t.removed.iter().map(|b| b.len()).sum();
+    ctx.record(ClusterEvent::Truncated {
+        broker,
+        tp,
+        from: t.from_log_end_offset,
+        to: t.to_offset,
+        removed_records: removed as u64,
+    });
+}

@@ -1,0 +1,415 @@
+//! The broker node: its ZooKeeper client (session, pings, registration), its view of the controller,
+//! the replicas it hosts (`replica_manager`), its replica fetchers (`fetcher`) and, when ZooKeeper
+//! says so, the controller role (`super::controller`).
+//!
+//! The client follows ZooKeeper's Java client: it pings when idle for a third of the session
+//! timeout, and if it has heard nothing from the server for two thirds of it (the read timeout) it
+//! drops the connection and tries to resume the session; if the server says the session expired,
+//! it opens a new one and registers again.
+
+mod fetcher;
+mod replica_manager;
+
+pub use replica_manager::{HostedPartition, ReplicaRole, direct_batch};
+
+use super::controller::ControllerRole;
+use super::wire::ReplicationSettings;
+use super::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer, SessionId};
+use crate::ids::{BrokerId, NodeId};
+use crate::kernel::Ctx;
+use crate::record::TopicPartition;
+use crate::time::SimTime;
+use fetcher::Fetcher;
+use replica_manager::ParkedFetch;
+use std::collections::BTreeMap;
+
+/// How often the high watermarks are checkpointed (`replica.high.watermark.checkpoint.interval.ms`).
+pub const HW_CHECKPOINT_INTERVAL: SimTime = SimTime::from_millis(5_000);
+
+/// Where the broker's ZooKeeper client stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZkClientState {
+    /// Waiting for `ZkConnected`; `resume` is the session it is trying to resume.
+    Connecting {
+        /// The session being resumed, if any.
+        resume: Option<SessionId>,
+    },
+    /// Connected with a session.
+    Connected {
+        /// The session.
+        session: SessionId,
+    },
+}
+
+/// A Kafka broker.
+#[derive(Clone, Debug)]
+pub struct BrokerNode {
+    // Durable: configuration.
+    broker_id: BrokerId,
+    zookeeper: NodeId,
+    session_timeout: SimTime,
+    settings: ReplicationSettings,
+    /// The hosted partitions: the logs are durable, the roles are not.
+    partitions: BTreeMap<TopicPartition, HostedPartition>,
+    // Volatile: lost at a crash.
+    zk: ZkClientState,
+    last_zk_heard: SimTime,
+    registered: bool,
+    controller: Option<BrokerId>,
+    controller_epoch: u32,
+    /// The highest controller epoch a LeaderAndIsr came with.
+    lai_controller_epoch: u32,
+    /// The live brokers as the last UpdateMetadata told.
+    live_brokers: Vec<BrokerId>,
+    /// The controller role, while ZooKeeper says this broker is the controller.
+    role: Option<ControllerRole>,
+    /// Replica fetchers, one per leader.
+    fetchers: BTreeMap<BrokerId, Fetcher>,
+    /// Follower fetches held for new data, by follower.
+    parked: BTreeMap<BrokerId, ParkedFetch>,
+    /// Partitions whose ISR change was pending at the last `isr-expiration` run.
+    stale_pending: Vec<TopicPartition>,
+    next_seq: u64,
+}
+
+impl BrokerNode {
+    /// A broker with `broker.id` = `broker_id`, whose ZooKeeper is node `zookeeper`, with the given
+    /// `zookeeper.session.timeout.ms`.
+    pub fn new(broker_id: BrokerId, zookeeper: NodeId, session_timeout: SimTime) -> Self {
+        let settings = ReplicationSettings {
+            zookeeper_session_timeout_ms: session_timeout.as_millis(),
+            ..ReplicationSettings::default()
+        };
+        Self::with_settings(broker_id, zookeeper, settings)
+    }
+
+    /// A broker with the given replication settings (its session timeout among them).
+    pub fn with_settings(broker_id: BrokerId, zookeeper: NodeId, settings: ReplicationSettings) -> Self {
+        BrokerNode {
+            broker_id,
+            zookeeper,
+            session_timeout: settings.session_timeout(),
+            settings,
+            partitions: BTreeMap::new(),
+            zk: ZkClientState::Connecting { resume: None },
+            last_zk_heard: SimTime::ZERO,
+            registered: false,
+            controller: None,
+            controller_epoch: 0,
+            lai_controller_epoch: 0,
+            live_brokers: Vec::new(),
+            role: None,
+            fetchers: BTreeMap::new(),
+            parked: BTreeMap::new(),
+            stale_pending: Vec::new(),
+            next_seq: 0,
+        }
+    }
+
+    /// The replication settings.
+    pub fn settings(&self) -> &ReplicationSettings {
+        &self.settings
+    }
+
+    /// The partitions this broker hosts.
+    pub fn partitions(&self) -> &BTreeMap<TopicPartition, HostedPartition> {
+        &self.partitions
+    }
+
+    /// One hosted partition.
+    pub fn partition(&self, tp: TopicPartition) -> Option<&HostedPartition> {
+        self.partitions.get(&tp)
+    }
+
+    /// The controller role, if this broker is acting as controller.
+    pub fn controller_role(&self) -> Option<&ControllerRole> {
+        self.role.as_ref()
+    }
+
+    fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// Kafka's `broker.id`.
+    pub fn broker_id(&self) -> BrokerId {
+        self.broker_id
+    }
+
+    /// `zookeeper.session.timeout.ms`.
+    pub fn session_timeout(&self) -> SimTime {
+        self.session_timeout
+    }
+
+    /// How often the client pings: a third of the session timeout.
+    pub fn ping_interval(&self) -> SimTime {
+        SimTime(self.session_timeout.as_micros() / 3)
+    }
+
+    /// How long the client waits without hearing from ZooKeeper before reconnecting: two thirds of
+    /// the session timeout.
+    pub fn read_timeout(&self) -> SimTime {
+        SimTime(self.session_timeout.as_micros() / 3 * 2)
+    }
+
+    /// The ZooKeeper client's state.
+    pub fn zk_state(&self) -> ZkClientState {
+        self.zk
+    }
+
+    /// Whether the broker believes it is registered.
+    pub fn believes_registered(&self) -> bool {
+        self.registered
+    }
+
+    /// The controller as this broker last heard it, with its epoch.
+    pub fn known_controller(&self) -> (Option<BrokerId>, u32) {
+        (self.controller, self.controller_epoch)
+    }
+
+    fn connect(&mut self, resume: Option<SessionId>, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.zk = ZkClientState::Connecting { resume };
+        let msg = ClusterMsg::ZkConnect {
+            broker_id: self.broker_id,
+            session_timeout: self.session_timeout,
+            resume,
+        };
+        ctx.send(self.zookeeper, msg);
+    }
+
+    fn register(&mut self, session: SessionId, ctx: &mut Ctx<'_, ClusterNode>) {
+        ctx.send(
+            self.zookeeper,
+            ClusterMsg::ZkRegisterBroker {
+                session,
+                broker_id: self.broker_id,
+            },
+        );
+    }
+
+    fn learn_controller(&mut self, controller: Option<BrokerId>, epoch: u32, ctx: &mut Ctx<'_, ClusterNode>) {
+        if epoch >= self.controller_epoch {
+            let changed = self.controller != controller || self.controller_epoch != epoch;
+            self.controller = controller;
+            self.controller_epoch = epoch;
+            if self
+                .role
+                .as_ref()
+                .is_some_and(|r| r.epoch() != epoch || controller != Some(self.broker_id))
+            {
+                // Resigned: another broker (or none) holds `/controller` now.
+                self.role = None;
+            }
+            if changed {
+                // AlterPartition requests to the old controller may be lost: propose again.
+                self.reset_pending_isr_changes(ctx);
+            }
+        }
+    }
+
+    pub(super) fn on_start(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.last_zk_heard = now;
+        for p in self.partitions.values_mut() {
+            p.log.on_restart();
+        }
+        self.connect(None, ctx);
+        ctx.set_timer(self.ping_interval(), ClusterTimer::ZkClientTick);
+        ctx.set_timer(HW_CHECKPOINT_INTERVAL, ClusterTimer::HwCheckpoint);
+        ctx.set_timer(self.isr_check_interval(), ClusterTimer::IsrExpiration);
+    }
+
+    /// The period of the `isr-expiration` task: half of `replica.lag.time.max.ms`.
+    pub fn isr_check_interval(&self) -> SimTime {
+        SimTime::from_millis(self.settings.replica_lag_time_max_ms / 2)
+    }
+
+    pub(super) fn on_crash(&mut self) {
+        self.zk = ZkClientState::Connecting { resume: None };
+        self.registered = false;
+        self.controller = None;
+        self.controller_epoch = 0;
+        self.lai_controller_epoch = 0;
+        self.live_brokers.clear();
+        self.role = None;
+        self.fetchers.clear();
+        self.parked.clear();
+        self.stale_pending.clear();
+        for p in self.partitions.values_mut() {
+            p.role = ReplicaRole::Offline;
+        }
+    }
+
+    /// A clean shutdown begins: checkpoint the high watermarks, ask the controller to move leadership
+    /// away and close the ZooKeeper session (so the broker's failure is noticed at once).
+    pub fn begin_shutdown(&mut self, ctx: &mut Ctx<'_, ClusterNode>) {
+        for p in self.partitions.values_mut() {
+            p.log.checkpoint_high_watermark();
+        }
+        ctx.record(ClusterEvent::ControlledShutdownRequested {
+            broker: self.broker_id,
+        });
+        if let Some(c) = self.controller {
+            let msg = ClusterMsg::ControlledShutdown {
+                broker_id: self.broker_id,
+            };
+            ctx.send(super::wire::broker_node(c), msg);
+        }
+        if let ZkClientState::Connected { session } = self.zk {
+            ctx.send(self.zookeeper, ClusterMsg::ZkCloseSession { session });
+        }
+    }
+
+    pub(super) fn on_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        msg: ClusterMsg,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        if from != self.zookeeper {
+            self.on_peer_message(now, msg, ctx);
+            return;
+        }
+        self.last_zk_heard = now;
+        match msg {
+            ClusterMsg::ZkConnected { session } => {
+                let resumed = match self.zk {
+                    ZkClientState::Connecting { resume } => resume == Some(session),
+                    ZkClientState::Connected { session: current } => current == session,
+                };
+                if !resumed {
+                    self.registered = false;
+                }
+                self.zk = ZkClientState::Connected { session };
+                if !self.registered {
+                    self.register(session, ctx);
+                }
+            }
+            ClusterMsg::ZkSessionExpired { session } => {
+                let ours = match self.zk {
+                    ZkClientState::Connecting { resume } => resume == Some(session),
+                    ZkClientState::Connected { session: current } => current == session,
+                };
+                if ours {
+                    self.registered = false;
+                    // `/controller` was this session's ephemeral node: resign.
+                    self.role = None;
+                    ctx.record(ClusterEvent::ZkSessionLost {
+                        broker_id: self.broker_id,
+                    });
+                    self.connect(None, ctx);
+                }
+            }
+            ClusterMsg::ZkRegistered {
+                ok,
+                controller,
+                epoch,
+            } => {
+                self.registered = ok;
+                self.learn_controller(controller, epoch, ctx);
+            }
+            ClusterMsg::ControllerChanged { controller, epoch } => {
+                self.learn_controller(controller, epoch, ctx)
+            }
+            ClusterMsg::ZkControllerContext {
+                epoch,
+                live,
+                topics,
+                partitions,
+            } if self.controller == Some(self.broker_id) && self.controller_epoch == epoch => {
+                let role = ControllerRole::activate(self.broker_id, epoch, live, topics, &partitions, ctx);
+                self.role = Some(role);
+            }
+            ClusterMsg::ZkBrokersChanged { epoch, live } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_brokers_changed(&live, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A message from another broker (or this one, to itself as controller).
+    fn on_peer_message(&mut self, now: SimTime, msg: ClusterMsg, ctx: &mut Ctx<'_, ClusterNode>) {
+        match msg {
+            ClusterMsg::LeaderAndIsr {
+                controller_epoch,
+                partitions,
+            } => self.on_leader_and_isr(now, controller_epoch, partitions, ctx),
+            ClusterMsg::UpdateMetadata {
+                controller_epoch,
+                live,
+            } => self.on_update_metadata(controller_epoch, live),
+            ClusterMsg::Fetch {
+                replica_id,
+                partitions,
+                max_wait,
+                max_bytes,
+            } => self.on_fetch(now, replica_id, partitions, max_wait, max_bytes, ctx),
+            ClusterMsg::FetchResponse { leader, partitions } => {
+                self.on_fetch_response(now, leader, partitions, ctx);
+            }
+            ClusterMsg::AlterPartition {
+                broker_id,
+                tp,
+                leader_epoch,
+                partition_epoch,
+                new_isr,
+            } => {
+                if let Some(role) = self.role.as_mut() {
+                    role.on_alter_partition(broker_id, tp, leader_epoch, partition_epoch, new_isr, ctx);
+                }
+            }
+            ClusterMsg::AlterPartitionResponse {
+                tp,
+                error,
+                registration,
+            } => self.on_alter_partition_response(now, tp, error, registration, ctx),
+            ClusterMsg::ControlledShutdown { broker_id } => {
+                if let Some(role) = self.role.as_mut() {
+                    role.on_controlled_shutdown(broker_id, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
+        match timer {
+            ClusterTimer::ZkClientTick => {
+                match self.zk {
+                    ZkClientState::Connecting { resume } => self.connect(resume, ctx),
+                    ZkClientState::Connected { session } => {
+                        if now - self.last_zk_heard >= self.read_timeout() {
+                            ctx.record(ClusterEvent::ZkConnectionLost {
+                                broker_id: self.broker_id,
+                            });
+                            self.connect(Some(session), ctx);
+                        } else {
+                            ctx.send(self.zookeeper, ClusterMsg::ZkPing { session });
+                            if !self.registered {
+                                self.register(session, ctx);
+                            }
+                        }
+                    }
+                }
+                ctx.set_timer(self.ping_interval(), ClusterTimer::ZkClientTick);
+            }
+            ClusterTimer::HwCheckpoint => {
+                for p in self.partitions.values_mut() {
+                    p.log.checkpoint_high_watermark();
+                }
+                ctx.set_timer(HW_CHECKPOINT_INTERVAL, ClusterTimer::HwCheckpoint);
+            }
+            ClusterTimer::IsrExpiration => {
+                self.maybe_shrink_isrs(now, ctx);
+                ctx.set_timer(self.isr_check_interval(), ClusterTimer::IsrExpiration);
+            }
+            ClusterTimer::FetchWaitExpired { follower, seq } => {
+                self.on_fetch_wait_expired(now, follower, seq, ctx);
+            }
+            ClusterTimer::FetchRetry { leader, seq } => self.on_fetch_retry(leader, seq, ctx),
+            ClusterTimer::ZkSessionCheck { .. } => {}
+        }
+    }
+}

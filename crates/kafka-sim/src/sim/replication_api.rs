@@ -1,0 +1,181 @@
+//! The replication side of [`Simulation`]: invariant checking after each step, a clean shutdown, a
+//! direct append (until producer clients exist) and the partitions' view.
+
+use super::Simulation;
+use crate::cluster::{BrokerNode, ClusterEvent, ClusterNode, ReplicaRole, broker_node};
+use crate::error_code::ErrorCode;
+use crate::ids::BrokerId;
+use crate::invariants::InvariantViolation;
+use crate::kernel::{Fault, TraceEvent};
+use crate::record::{RecordId, TopicIdx, TopicPartition};
+use crate::replication::log::{LogAppendInfo, PartitionLog};
+use crate::view::PartitionView;
+use std::sync::Arc;
+
+impl Simulation {
+    /// Every invariant violation seen so far (empty in a correct run).
+    pub fn invariant_violations(&self) -> &[InvariantViolation] {
+        self.checker.violations()
+    }
+
+    /// Broker `broker`'s state, whether it is up or not.
+    pub fn broker(&self, broker: BrokerId) -> Option<&BrokerNode> {
+        let node = self.broker_node(broker)?;
+        self.kernel.node(node).and_then(ClusterNode::as_broker)
+    }
+
+    /// The partition `partition` of the topic named `topic`.
+    pub fn topic_partition(&self, topic: &str, partition: i32) -> Option<TopicPartition> {
+        let i = self.spec.topics.iter().position(|t| t.name == topic)?;
+        Some(TopicPartition {
+            topic: TopicIdx(i as u32),
+            partition,
+        })
+    }
+
+    /// A clean shutdown of `broker`, as `kafka-server-stop` does it: the broker checkpoints its high
+    /// watermarks, sends ControlledShutdown to the controller (which moves its leaderships away at
+    /// once) and closes its ZooKeeper session (so the controller also sees it gone at once), then the
+    /// process stops. Messages already sent still arrive. Bring it back with `Fault::Restart`. Returns
+    /// false if the broker does not exist or is down.
+    pub fn shutdown_broker(&mut self, broker: BrokerId) -> bool {
+        let Some(node) = self.broker_node(broker) else {
+            return false;
+        };
+        let done = self.kernel.poke(node, |n, _now, ctx| {
+            if let ClusterNode::Broker(b) = n {
+                b.begin_shutdown(ctx);
+            }
+        });
+        if done {
+            let _ = self.kernel.apply(Fault::Crash(node));
+        }
+        done
+    }
+
+    /// Appends `records` to the leader of `topic`-`partition` as a Produce with `acks` would (the
+    /// leader's checks, then the append, then the HW rule), without a producer client: a testing and
+    /// teaching hook until the producer node exists. With acks=-1 nothing waits for the HW here; the
+    /// caller watches it. Errors: `UNKNOWN_TOPIC_OR_PARTITION`, `LEADER_NOT_AVAILABLE` (no leader up),
+    /// `NOT_ENOUGH_REPLICAS`, ...
+    pub fn produce_direct(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        records: Arc<[RecordId]>,
+        acks: i16,
+    ) -> Result<LogAppendInfo, ErrorCode> {
+        let tp = self
+            .topic_partition(topic, partition)
+            .ok_or(ErrorCode::UnknownTopicOrPartition)?;
+        let leader = self.leader_of(tp).ok_or(ErrorCode::LeaderNotAvailable)?;
+        let node = broker_node(leader);
+        let mut result = Err(ErrorCode::LeaderNotAvailable);
+        let before = self.kernel.trace().recorded();
+        self.kernel.poke(node, |n, now, ctx| {
+            if let ClusterNode::Broker(b) = n {
+                result = b.append_as_leader(now, tp, records, acks, ctx);
+            }
+        });
+        let new = self.kernel.trace().recorded().saturating_sub(before);
+        self.check_invariants(usize::try_from(new).unwrap_or(usize::MAX));
+        result
+    }
+
+    /// The broker that currently acts as leader of `tp` with the highest leader epoch, if one is up.
+    pub fn leader_of(&self, tp: TopicPartition) -> Option<BrokerId> {
+        self.kernel
+            .nodes()
+            .filter(|(id, _)| self.kernel.is_up(*id))
+            .filter_map(|(_, n)| n.as_broker())
+            .filter_map(|b| match &b.partition(tp)?.role {
+                ReplicaRole::Leader(l) => Some((l.leader_epoch, b.broker_id())),
+                _ => None,
+            })
+            .max()
+            .map(|(_, b)| b)
+    }
+
+    /// Checks the invariants against the last `new` trace entries (what one step or poke recorded).
+    pub(super) fn check_invariants(&mut self, new: usize) {
+        let mut seen: Vec<(BrokerId, TopicPartition, i32, i64, bool)> = Vec::new();
+        // Newest first (a ring's tail is cheap to reach that way), then replayed oldest first.
+        for e in self.kernel.trace().entries().rev().take(new) {
+            let TraceEvent::Node { event, .. } = &e.event else {
+                continue;
+            };
+            match event {
+                ClusterEvent::BecameLeader {
+                    broker,
+                    tp,
+                    leader_epoch,
+                } => seen.push((*broker, *tp, *leader_epoch, -1, false)),
+                ClusterEvent::HighWatermark {
+                    broker,
+                    tp,
+                    leader_epoch,
+                    high_watermark,
+                } => seen.push((*broker, *tp, *leader_epoch, *high_watermark, true)),
+                _ => {}
+            }
+        }
+        let now = self.kernel.now();
+        for (broker, tp, epoch, hw, is_hw) in seen.into_iter().rev() {
+            if !is_hw {
+                self.checker.observe_leader(now, tp, broker, epoch);
+                continue;
+            }
+            self.checker.observe_high_watermark(now, tp, broker, epoch, hw);
+            let Some(isr) = self.broker(broker).and_then(|b| match &b.partition(tp)?.role {
+                ReplicaRole::Leader(l) if l.leader_epoch == epoch => Some(l.isr.clone()),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let mut members = vec![broker];
+            members.extend(isr.into_iter().filter(|b| *b != broker));
+            let mut checker = std::mem::take(&mut self.checker);
+            let logs: Vec<(BrokerId, &PartitionLog)> = members
+                .iter()
+                .filter_map(|b| Some((*b, &self.broker(*b)?.partition(tp)?.log)))
+                .collect();
+            checker.check_isr_logs(now, tp, &logs, hw);
+            self.checker = checker;
+        }
+    }
+
+    /// The partitions as ZooKeeper's registrations and the brokers' logs show them.
+    pub(super) fn partition_views(&self) -> Vec<PartitionView> {
+        let zk = self.zookeeper();
+        zk.partition_states()
+            .iter()
+            .map(|(tp, reg)| {
+                let topic = zk
+                    .topics()
+                    .iter()
+                    .find(|t| t.idx == tp.topic)
+                    .map_or_else(String::new, |t| t.name.clone());
+                let leo = |b: BrokerId| {
+                    self.broker(b)
+                        .and_then(|n| n.partition(*tp))
+                        .map_or(0, |h| h.log.log_end_offset())
+                };
+                let high_watermark = reg
+                    .leader
+                    .filter(|l| self.broker_node(*l).is_some_and(|n| self.kernel.is_up(n)))
+                    .and_then(|l| self.broker(l)?.partition(*tp))
+                    .map_or(-1, |h| h.log.high_watermark());
+                PartitionView {
+                    topic,
+                    partition: tp.partition,
+                    leader: reg.leader,
+                    leader_epoch: reg.leader_epoch,
+                    replicas: reg.replicas.clone(),
+                    isr: reg.isr.clone(),
+                    high_watermark,
+                    log_end_offsets: reg.replicas.iter().map(|b| (*b, leo(*b))).collect(),
+                }
+            })
+            .collect()
+    }
+}
