@@ -33,7 +33,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
 }
 
 /// Reads the file (or stdin for `-`), refusing more than [`MAX_SCENARIO_BYTES`].
-fn read_limited(file: &str) -> Result<String, String> {
+pub(crate) fn read_limited(file: &str) -> Result<String, String> {
     let limit = MAX_SCENARIO_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     let result = if file == "-" {
@@ -52,7 +52,7 @@ fn read_limited(file: &str) -> Result<String, String> {
 }
 
 /// The error message, with the offending line of the file under a TOML error.
-fn describe(file: &str, text: &str, e: &ScenarioError) -> String {
+pub(crate) fn describe(file: &str, text: &str, e: &ScenarioError) -> String {
     let mut out = format!("{file}: {e}");
     if let (Some(line), ScenarioError::Syntax { column, .. }) = (e.line(), e)
         && let Some(source) = text.lines().nth(line.saturating_sub(1))

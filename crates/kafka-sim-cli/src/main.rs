@@ -5,10 +5,14 @@
 //! - `kafka-sim config producer|consumer|broker FILE` checks a `.properties` file (`-` reads stdin) as
 //!   Kafka 3.7 would, printing Kafka's log lines, or Kafka's error and exit status 2.
 //!
+//! - `kafka-sim run SCENARIO.toml [--seed N] [--json] [--events]` runs a scenario (see `run_cmd`).
+//!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
 mod check_cmd;
+mod json;
 mod partition_cmd;
+mod run_cmd;
 
 use kafka_sim::config::{BrokerConfig, ConfigError, ConsumerConfig, ProducerConfig, properties};
 use kafka_sim::sim::golden_run;
@@ -23,6 +27,8 @@ commands:
   config producer|consumer|broker FILE   check a .properties file as Kafka 3.7 would (FILE - reads stdin)
   partition --partitions N KEY...        print KEY<TAB>PARTITION by Kafka's default partitioner
   check SCENARIO.toml                    validate a scenario file without running it
+  run SCENARIO.toml [--seed N] [--json] [--events]
+                                         run a scenario; print a summary (or one JSON object)
   help                                   this text
 ";
 
@@ -49,6 +55,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("config") => config(&args[1..]),
         Some("partition") => partition_cmd::run(&args[1..]).map_err(Failure),
         Some("check") => check_cmd::run(&args[1..]).map_err(Failure),
+        Some("run") => run_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

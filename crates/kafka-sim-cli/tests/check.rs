@@ -49,8 +49,8 @@ fn the_seed_scenario_is_ok() {
 fn every_example_scenario_checks_ok() {
     for name in [
         "acks1-leader-crash.toml",
-        "acks-all-one-broker-down.toml",
-        "unclean-election.toml",
+        "acks-all-one-broker-crash.toml",
+        "unclean-true.toml",
     ] {
         let out = kafka_sim(&["check", &scenario(name)], "");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));

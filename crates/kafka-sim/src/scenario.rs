@@ -222,6 +222,7 @@ impl Scenario {
                     unclean_leader_election_enable: Some(t.config.unclean_leader_election_enable),
                 })
                 .collect(),
+            producers: crate::sim::scenario_producers(self),
         }
     }
 

@@ -5,7 +5,9 @@
 //!
 //! Node ids: ZooKeeper is `NodeId(0)`; broker `b` (`broker.id` = b, `1..=brokers`) is `NodeId(b)`.
 
-use crate::cluster::{BrokerNode, ClusterEvent, ClusterNode, ReplicationSettings, TopicMeta, ZkNode};
+use crate::cluster::{
+    BrokerNode, ClusterEvent, ClusterNode, ProducerSetup, ReplicationSettings, TopicMeta, ZkNode,
+};
 use crate::ids::{BrokerId, NodeId};
 use crate::invariants::InvariantChecker;
 use crate::kernel::fault::{Direction, Fault, Ratio};
@@ -74,6 +76,9 @@ pub struct SimSpec {
     /// The topics created at start.
     #[serde(default)]
     pub topics: Vec<TopicSetup>,
+    /// The producer clients (nodes `brokers + 1 ..`), added with the produce path; not serialized.
+    #[serde(skip)]
+    pub producers: Vec<ProducerSetup>,
 }
 
 impl Default for SimSpec {
@@ -86,6 +91,7 @@ impl Default for SimSpec {
             jitter: SimTime::ZERO,
             replication: ReplicationSettings::default(),
             topics: Vec::new(),
+            producers: Vec::new(),
         }
     }
 }
@@ -101,6 +107,14 @@ pub enum SpecError {
         /// What was asked for.
         got: u32,
     },
+    /// A producer writes to a topic the spec does not create.
+    #[error("producer '{producer}' writes to unknown topic '{topic}'")]
+    UnknownTopic {
+        /// The producer.
+        producer: String,
+        /// The topic.
+        topic: String,
+    },
 }
 
 /// A running simulation. `Clone` is a snapshot: clones evolve independently and identically.
@@ -109,6 +123,7 @@ pub struct Simulation {
     spec: SimSpec,
     kernel: Kernel<ClusterNode>,
     checker: InvariantChecker,
+    clients: producer_api::ClientState,
 }
 
 impl Simulation {
@@ -142,10 +157,12 @@ impl Simulation {
             let broker = BrokerNode::with_settings(BrokerId(b as i32), ZOOKEEPER, r);
             kernel.add_node(ClusterNode::Broker(broker));
         }
+        let clients = producer_api::add_producers(&spec, &mut kernel)?;
         Ok(Simulation {
             spec,
             kernel,
             checker: InvariantChecker::new(),
+            clients,
         })
     }
     /// The simulated clock.
@@ -167,12 +184,22 @@ impl Simulation {
         let at = self.kernel.step();
         let new = self.kernel.trace().recorded().saturating_sub(before);
         if new > 0 {
-            self.check_invariants(usize::try_from(new).unwrap_or(usize::MAX));
+            let new = usize::try_from(new).unwrap_or(usize::MAX);
+            self.check_invariants(new);
+            self.collect_outcomes(new);
         }
         at
     }
-    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    /// Processes every event up to and including `t`, then sets the clock to `t`. Scenario faults
+    /// ([`Simulation::schedule_scenario_fault`]) fire on the way, their selectors resolved then.
     pub fn run_until(&mut self, t: SimTime) {
+        while let Some(at) = self.next_scenario_fault().filter(|at| *at <= t) {
+            self.run_events_until(at);
+            self.fire_scenario_faults(at);
+        }
+        self.run_events_until(t);
+    }
+    fn run_events_until(&mut self, t: SimTime) {
         while self.kernel.next_event_time().is_some_and(|at| at <= t) {
             self.step();
         }
@@ -237,8 +264,9 @@ impl Simulation {
         let nodes = self
             .kernel
             .nodes()
+            .filter(|(_, node)| node.as_producer().is_none())
             .map(|(id, node)| match node {
-                ClusterNode::ZooKeeper(_) => NodeView {
+                ClusterNode::ZooKeeper(_) | ClusterNode::Producer(_) => NodeView {
                     id,
                     kind: NodeKind::ZooKeeper,
                     name: "ZooKeeper".into(),
@@ -296,7 +324,10 @@ impl Simulation {
     }
 }
 
+mod producer_api;
 mod replication_api;
+
+pub use producer_api::{ElectionCounts, MAX_NOTABLE_EVENTS, run_scenario, scenario_producers};
 
 /// The spec of [`golden_run`]: three brokers, 1 ms links with up to 0.5 ms of seeded jitter.
 pub fn golden_spec(seed: u64) -> SimSpec {

@@ -169,8 +169,10 @@ fn sim_spec_builds_a_simulation() {
                 min_insync_replicas: Some(2),
                 unclean_leader_election_enable: Some(false),
             }],
+            producers: kafka_sim::sim::scenario_producers(&s),
         }
     );
+    assert_eq!(spec.producers.len(), s.producers.len());
     let sim = Simulation::new(spec).expect("a scenario's spec is always valid");
     assert_eq!(sim.seed(), 42);
 }

@@ -17,6 +17,7 @@
 
 pub mod broker;
 pub mod controller;
+pub mod producer_node;
 pub mod wire;
 pub mod zookeeper;
 
@@ -25,9 +26,12 @@ pub use controller::ControllerRole;
 pub use wire::{FetchPartition, PartitionState, ReplicationSettings, TopicMeta, broker_node};
 pub use zookeeper::{ZkNode, ZkSession};
 
-use crate::record::TopicPartition;
+use crate::error_code::ErrorCode;
+use crate::producer::sender::PartitionResult;
+use crate::record::{RecordBatch, TopicPartition};
 use crate::replication::controller::PartitionRegistration;
 use crate::replication::leader::FetchResponsePartition;
+pub use producer_node::{ProducerNode, ProducerSetup};
 
 use crate::ids::{BrokerId, NodeId};
 use crate::kernel::{Ctx, Label, Node};
@@ -195,6 +199,40 @@ pub enum ClusterMsg {
         /// The broker.
         broker_id: BrokerId,
     },
+    /// Client to leader: a ProduceRequest.
+    Produce {
+        /// The client's correlation id.
+        correlation_id: i32,
+        /// `acks` on the wire (-1, 0, 1; anything else is `INVALID_REQUIRED_ACKS`).
+        acks: i16,
+        /// How long an acks=-1 request may wait for replication.
+        timeout_ms: u32,
+        /// One batch per partition.
+        partitions: Vec<(TopicPartition, RecordBatch)>,
+    },
+    /// Leader to client: the ProduceResponse (never sent for acks=0).
+    ProduceResponse {
+        /// The request's correlation id.
+        correlation_id: i32,
+        /// One result per partition.
+        results: Vec<PartitionResult>,
+    },
+    /// Client to any broker: InitProducerId (idempotent producer, no transactional id).
+    InitProducerId,
+    /// Broker to client: the producer id and epoch.
+    InitProducerIdResponse {
+        /// The producer id.
+        producer_id: i64,
+        /// Its epoch.
+        producer_epoch: i16,
+    },
+    /// Client to any broker: a Metadata request for every topic.
+    MetadataRequest,
+    /// Broker to client: the leaders this broker knows of (from the partitions it hosts).
+    MetadataResponse {
+        /// Partition, leader (`None`: no leader) and leader epoch.
+        partitions: Vec<(TopicPartition, Option<BrokerId>, i32)>,
+    },
 }
 
 impl Label for ClusterMsg {
@@ -219,6 +257,12 @@ impl Label for ClusterMsg {
             ClusterMsg::AlterPartition { .. } => "AlterPartition",
             ClusterMsg::AlterPartitionResponse { .. } => "AlterPartitionResponse",
             ClusterMsg::ControlledShutdown { .. } => "ControlledShutdown",
+            ClusterMsg::Produce { .. } => "Produce",
+            ClusterMsg::ProduceResponse { .. } => "ProduceResponse",
+            ClusterMsg::InitProducerId => "InitProducerId",
+            ClusterMsg::InitProducerIdResponse { .. } => "InitProducerIdResponse",
+            ClusterMsg::MetadataRequest => "Metadata",
+            ClusterMsg::MetadataResponse { .. } => "MetadataResponse",
         }
     }
 }
@@ -251,6 +295,18 @@ pub enum ClusterTimer {
         /// Which fetch round.
         seq: u64,
     },
+    /// Leader: the purgatory sweep, at the earliest delayed produce (acks=-1) deadline.
+    DelayedProduceExpired {
+        /// The sweep's generation (stale sweeps are ignored).
+        seq: u64,
+    },
+    /// Producer: generate the records due by now.
+    ProducerTick,
+    /// Producer: the sender's wakeup (stale generations are ignored).
+    ProducerWakeup {
+        /// The generation it was armed with.
+        generation: u64,
+    },
 }
 
 impl Label for ClusterTimer {
@@ -262,6 +318,9 @@ impl Label for ClusterTimer {
             ClusterTimer::IsrExpiration => "IsrExpiration",
             ClusterTimer::FetchWaitExpired { .. } => "FetchWaitExpired",
             ClusterTimer::FetchRetry { .. } => "FetchRetry",
+            ClusterTimer::DelayedProduceExpired { .. } => "DelayedProduceExpired",
+            ClusterTimer::ProducerTick => "ProducerTick",
+            ClusterTimer::ProducerWakeup { .. } => "ProducerWakeup",
         }
     }
 }
@@ -406,6 +465,26 @@ pub enum ClusterEvent {
         /// The broker.
         broker: BrokerId,
     },
+    /// A producer wrote a log line (retries, expiries, errors), Kafka's text.
+    ProducerLog {
+        /// The producer's index in the scenario.
+        producer: u16,
+        /// `WARN` or `INFO`.
+        level: &'static str,
+        /// The line.
+        message: String,
+    },
+    /// A producer batch failed for good.
+    ProducerError {
+        /// The producer's index in the scenario.
+        producer: u16,
+        /// The partition.
+        tp: TopicPartition,
+        /// The error.
+        error: ErrorCode,
+        /// How many records.
+        records: u64,
+    },
 }
 
 /// A node of the cluster.
@@ -418,6 +497,8 @@ pub enum ClusterNode {
     ZooKeeper(ZkNode),
     /// A Kafka broker.
     Broker(BrokerNode),
+    /// A producer client.
+    Producer(ProducerNode),
 }
 
 impl ClusterNode {
@@ -425,7 +506,7 @@ impl ClusterNode {
     pub fn as_zookeeper(&self) -> Option<&ZkNode> {
         match self {
             ClusterNode::ZooKeeper(zk) => Some(zk),
-            ClusterNode::Broker(_) => None,
+            _ => None,
         }
     }
 
@@ -433,7 +514,15 @@ impl ClusterNode {
     pub fn as_broker(&self) -> Option<&BrokerNode> {
         match self {
             ClusterNode::Broker(b) => Some(b),
-            ClusterNode::ZooKeeper(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The producer state, if this is a producer client.
+    pub fn as_producer(&self) -> Option<&ProducerNode> {
+        match self {
+            ClusterNode::Producer(p) => Some(p),
+            _ => None,
         }
     }
 }
@@ -447,6 +536,7 @@ impl Node for ClusterNode {
         match self {
             ClusterNode::ZooKeeper(zk) => zk.on_start(now, ctx),
             ClusterNode::Broker(b) => b.on_start(now, ctx),
+            ClusterNode::Producer(p) => p.on_start(now, ctx),
         }
     }
 
@@ -454,6 +544,7 @@ impl Node for ClusterNode {
         match self {
             ClusterNode::ZooKeeper(zk) => zk.on_message(now, from, msg, ctx),
             ClusterNode::Broker(b) => b.on_message(now, from, msg, ctx),
+            ClusterNode::Producer(p) => p.on_message(now, from, msg, ctx),
         }
     }
 
@@ -461,6 +552,7 @@ impl Node for ClusterNode {
         match self {
             ClusterNode::ZooKeeper(zk) => zk.on_timer(now, timer, ctx),
             ClusterNode::Broker(b) => b.on_timer(now, timer, ctx),
+            ClusterNode::Producer(p) => p.on_timer(now, timer, ctx),
         }
     }
 
@@ -468,6 +560,7 @@ impl Node for ClusterNode {
         match self {
             ClusterNode::ZooKeeper(zk) => zk.on_crash(),
             ClusterNode::Broker(b) => b.on_crash(),
+            ClusterNode::Producer(p) => p.on_crash(),
         }
     }
 }

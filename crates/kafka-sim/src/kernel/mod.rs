@@ -168,6 +168,12 @@ impl<N: Node> Kernel<N> {
         self.slots.get(id.index()).map(|s| &s.node)
     }
 
+    /// Node `id`'s state, mutably (for the driver to collect what a node buffered; not a handler:
+    /// nothing sent or recorded).
+    pub fn node_mut(&mut self, id: NodeId) -> Option<&mut N> {
+        self.slots.get_mut(id.index()).map(|s| &mut s.node)
+    }
+
     /// Every node with its id, in id order.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &N)> {
         self.slots

@@ -187,6 +187,16 @@ impl Producer {
         self.connections.get(&broker).map_or(0, |c| c.in_flight.len())
     }
 
+    /// The correlation id of the oldest request in flight to `broker`: responses on one connection
+    /// come back in request order, so an answer to a later one means this one's answer was lost.
+    pub fn oldest_in_flight(&self, broker: BrokerId) -> Option<i32> {
+        self.connections
+            .get(&broker)?
+            .in_flight
+            .front()
+            .map(|r| r.correlation_id)
+    }
+
     fn can_send_to(&self, broker: BrokerId, now: SimTime) -> bool {
         self.connections
             .get(&broker)

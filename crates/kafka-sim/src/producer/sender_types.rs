@@ -39,7 +39,7 @@ impl ProduceRequest {
 }
 
 /// One partition's result in a produce response.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct PartitionResult {
     /// The partition.
     pub tp: TopicPartition,

@@ -117,6 +117,16 @@ impl PartitionLog {
 
     /// Index of the batch holding `offset`, or of the first batch after it.
     fn index_from(&self, offset: i64) -> usize {
+        // Fast path: reads (follower fetches, invariant checks) are almost always near the end.
+        let n = self.batches.len();
+        for i in (n.saturating_sub(8)..n).rev() {
+            if self.batches[i].next_offset() <= offset {
+                return i + 1;
+            }
+            if i == 0 || self.batches[i - 1].next_offset() <= offset {
+                return i;
+            }
+        }
         self.batches.partition_point(|b| b.next_offset() <= offset)
     }
 

@@ -9,7 +9,8 @@ use crate::cluster::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer};
 use crate::error_code::ErrorCode;
 use crate::ids::BrokerId;
 use crate::kernel::Ctx;
-use crate::record::TopicPartition;
+use crate::oracle::durability::TruncationEvent;
+use crate::record::{LeaderEpoch, TopicPartition};
 use crate::replication::follower::{FollowerFetchOutcome, Truncation};
 use crate::replication::leader::FetchResponsePartition;
 use crate::time::SimTime;
@@ -22,7 +23,14 @@ pub(crate) struct Fetcher {
     seq: u64,
     /// The partitions the outstanding fetch asked for, with the leader epoch it asked at.
     sent: Vec<(TopicPartition, i32)>,
+    /// When the outstanding fetch is given up on (`replica.fetch.wait.max.ms` +
+    /// `replica.socket.timeout.ms` after it was sent).
+    deadline: SimTime,
 }
+
+/// The `seq` of the per-leader watchdog timer: one timer per leader checks the outstanding fetch's
+/// deadline (instead of a timer per fetch, which would fill the event queue under load).
+pub(super) const FETCH_WATCHDOG: u64 = u64::MAX;
 
 impl BrokerNode {
     /// Sends a fetch to `leader` for every partition followed from it, unless one is outstanding.
@@ -61,6 +69,7 @@ impl BrokerNode {
                 busy: true,
                 seq,
                 sent,
+                deadline: SimTime::ZERO,
             },
         );
         let max_wait = SimTime::from_millis(self.settings.replica_fetch_wait_max_ms);
@@ -72,10 +81,43 @@ impl BrokerNode {
         };
         ctx.send(broker_node(leader), msg);
         let timeout = max_wait + SimTime::from_millis(self.settings.replica_socket_timeout_ms);
-        ctx.set_timer(timeout, ClusterTimer::FetchRetry { leader, seq });
+        let deadline = ctx.now() + timeout;
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            f.deadline = deadline;
+        }
+        if !self.fetch_watchdogs.contains(&leader) {
+            self.fetch_watchdogs.push(leader);
+            let seq = FETCH_WATCHDOG;
+            ctx.set_timer(timeout, ClusterTimer::FetchRetry { leader, seq });
+        }
     }
 
-    pub(super) fn on_fetch_retry(&mut self, leader: BrokerId, seq: u64, ctx: &mut Ctx<'_, ClusterNode>) {
+    pub(super) fn on_fetch_retry(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        seq: u64,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        if seq == FETCH_WATCHDOG {
+            self.fetch_watchdogs.retain(|l| *l != leader);
+            let Some(f) = self
+                .fetchers
+                .get(&leader)
+                .filter(|f| f.busy && !f.sent.is_empty())
+            else {
+                return;
+            };
+            if f.deadline <= now {
+                self.fetchers.remove(&leader);
+                self.maybe_fetch(leader, ctx);
+            } else {
+                let after = f.deadline - now;
+                self.fetch_watchdogs.push(leader);
+                ctx.set_timer(after, ClusterTimer::FetchRetry { leader, seq });
+            }
+            return;
+        }
         if self.fetchers.get(&leader).is_some_and(|f| f.seq == seq) {
             self.fetchers.remove(&leader);
             self.maybe_fetch(leader, ctx);
@@ -84,7 +126,7 @@ impl BrokerNode {
 
     pub(super) fn on_fetch_response(
         &mut self,
-        _now: SimTime,
+        now: SimTime,
         leader: BrokerId,
         partitions: Vec<(TopicPartition, FetchResponsePartition)>,
         ctx: &mut Ctx<'_, ClusterNode>,
@@ -122,6 +164,18 @@ impl BrokerNode {
             };
             if let Some(t) = truncation {
                 record_truncation(ctx, me, *tp, &t);
+                if !t.removed.is_empty() {
+                    let epoch = h.role.leader_epoch();
+                    self.truncations.push(TruncationEvent {
+                        at: now,
+                        broker: me,
+                        tp: *tp,
+                        truncated_to: t.to_offset,
+                        removed: t.removed,
+                        leader_epoch: LeaderEpoch(epoch),
+                        high_watermark: Some(h.log.high_watermark()),
+                    });
+                }
             }
         }
         if failed {
@@ -133,6 +187,7 @@ impl BrokerNode {
                     busy: true,
                     seq,
                     sent,
+                    deadline: SimTime::ZERO,
                 },
             );
             let backoff = SimTime::from_millis(self.settings.replica_fetch_backoff_ms);

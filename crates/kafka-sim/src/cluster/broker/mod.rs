@@ -8,6 +8,7 @@
 //! it opens a new one and registers again.
 
 mod fetcher;
+mod produce;
 mod replica_manager;
 
 pub use replica_manager::{HostedPartition, ReplicaRole, direct_batch};
@@ -65,11 +66,19 @@ pub struct BrokerNode {
     role: Option<ControllerRole>,
     /// Replica fetchers, one per leader.
     fetchers: BTreeMap<BrokerId, Fetcher>,
+    /// Leaders whose fetch watchdog timer is armed.
+    fetch_watchdogs: Vec<BrokerId>,
     /// Follower fetches held for new data, by follower.
     parked: BTreeMap<BrokerId, ParkedFetch>,
+    /// Followers whose fetch-wait timer is armed.
+    park_timers: Vec<BrokerId>,
     /// Partitions whose ISR change was pending at the last `isr-expiration` run.
     stale_pending: Vec<TopicPartition>,
     next_seq: u64,
+    /// Truncations with removed batches, for the durability oracle (the simulation drains them).
+    pub(crate) truncations: Vec<crate::oracle::durability::TruncationEvent>,
+    /// The produce path's state: delayed produces, producer states, the producer id counter.
+    produce: produce::ProduceState,
 }
 
 impl BrokerNode {
@@ -100,9 +109,13 @@ impl BrokerNode {
             live_brokers: Vec::new(),
             role: None,
             fetchers: BTreeMap::new(),
+            fetch_watchdogs: Vec::new(),
             parked: BTreeMap::new(),
+            park_timers: Vec::new(),
             stale_pending: Vec::new(),
             next_seq: 0,
+            truncations: Vec::new(),
+            produce: produce::ProduceState::default(),
         }
     }
 
@@ -232,8 +245,11 @@ impl BrokerNode {
         self.live_brokers.clear();
         self.role = None;
         self.fetchers.clear();
+        self.fetch_watchdogs.clear();
         self.parked.clear();
+        self.park_timers.clear();
         self.stale_pending.clear();
+        self.produce.on_crash();
         for p in self.partitions.values_mut() {
             p.role = ReplicaRole::Offline;
         }
@@ -267,7 +283,7 @@ impl BrokerNode {
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
         if from != self.zookeeper {
-            self.on_peer_message(now, msg, ctx);
+            self.on_peer_message(now, from, msg, ctx);
             return;
         }
         self.last_zk_heard = now;
@@ -329,9 +345,23 @@ impl BrokerNode {
         }
     }
 
-    /// A message from another broker (or this one, to itself as controller).
-    fn on_peer_message(&mut self, now: SimTime, msg: ClusterMsg, ctx: &mut Ctx<'_, ClusterNode>) {
+    /// A message from another broker (or this one, to itself as controller), or from a client.
+    fn on_peer_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        msg: ClusterMsg,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
         match msg {
+            ClusterMsg::Produce {
+                correlation_id,
+                acks,
+                timeout_ms,
+                partitions,
+            } => self.on_produce(now, from, correlation_id, acks, timeout_ms, partitions, ctx),
+            ClusterMsg::InitProducerId => self.on_init_producer_id(from, ctx),
+            ClusterMsg::MetadataRequest => self.on_metadata_request(from, ctx),
             ClusterMsg::LeaderAndIsr {
                 controller_epoch,
                 partitions,
@@ -408,8 +438,11 @@ impl BrokerNode {
             ClusterTimer::FetchWaitExpired { follower, seq } => {
                 self.on_fetch_wait_expired(now, follower, seq, ctx);
             }
-            ClusterTimer::FetchRetry { leader, seq } => self.on_fetch_retry(leader, seq, ctx),
-            ClusterTimer::ZkSessionCheck { .. } => {}
+            ClusterTimer::FetchRetry { leader, seq } => self.on_fetch_retry(now, leader, seq, ctx),
+            ClusterTimer::DelayedProduceExpired { seq } => self.on_delayed_produce_expired(now, seq, ctx),
+            ClusterTimer::ZkSessionCheck { .. }
+            | ClusterTimer::ProducerTick
+            | ClusterTimer::ProducerWakeup { .. } => {}
         }
     }
 }

@@ -62,7 +62,8 @@ pub struct HostedPartition {
 pub(crate) struct ParkedFetch {
     partitions: Vec<FetchPartition>,
     max_bytes: u32,
-    seq: u64,
+    /// When it is answered anyway (`replica.fetch.wait.max.ms` after it arrived).
+    deadline: SimTime,
 }
 
 /// A batch for a direct append: no producer id, sized roughly as Kafka counts (61-byte header and ~10
@@ -180,6 +181,7 @@ impl BrokerNode {
         for l in fetch_from {
             self.maybe_fetch(l, ctx);
         }
+        self.complete_delayed_produces(now, None, ctx);
     }
 
     pub(super) fn on_update_metadata(&mut self, controller_epoch: u32, live: Vec<BrokerId>) {
@@ -220,10 +222,16 @@ impl BrokerNode {
             ParkedFetch {
                 partitions,
                 max_bytes,
-                seq,
+                deadline: now + max_wait,
             },
         );
-        ctx.set_timer(max_wait, ClusterTimer::FetchWaitExpired { follower, seq });
+        // One wait timer per follower at a time (a held fetch is usually answered early, and a timer
+        // per fetch would fill the event queue): an armed timer fires no later than this deadline and
+        // re-arms for it.
+        if !self.park_timers.contains(&follower) {
+            self.park_timers.push(follower);
+            ctx.set_timer(max_wait, ClusterTimer::FetchWaitExpired { follower, seq });
+        }
     }
 
     fn send_fetch_response(
@@ -250,6 +258,7 @@ impl BrokerNode {
         let me = self.broker_id;
         let mut out = Vec::with_capacity(partitions.len());
         let mut proposals = Vec::new();
+        let mut hw_moved = Vec::new();
         for fp in partitions {
             let Some(hosted) = self.partitions.get_mut(&fp.tp) else {
                 out.push((fp.tp, error_response(ErrorCode::NotLeaderOrFollower)));
@@ -270,6 +279,7 @@ impl BrokerNode {
             );
             if let Some(hw) = outcome.new_high_watermark {
                 record_hw(ctx, me, fp.tp, leader.leader_epoch, hw);
+                hw_moved.push(fp.tp);
             }
             if let Some(p) = outcome.isr_expansion {
                 proposals.push((fp.tp, p));
@@ -278,6 +288,9 @@ impl BrokerNode {
         }
         for (tp, p) in proposals {
             self.send_alter_partition(tp, p, ctx);
+        }
+        for tp in hw_moved {
+            self.complete_delayed_produces(now, Some(tp), ctx);
         }
         out
     }
@@ -289,8 +302,17 @@ impl BrokerNode {
         seq: u64,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
-        if self.parked.get(&follower).is_some_and(|p| p.seq == seq) {
+        let _ = seq;
+        self.park_timers.retain(|f| *f != follower);
+        let Some(deadline) = self.parked.get(&follower).map(|p| p.deadline) else {
+            return;
+        };
+        if deadline <= now {
             self.complete_parked(now, follower, ctx);
+        } else {
+            self.park_timers.push(follower);
+            let seq = self.seq();
+            ctx.set_timer(deadline - now, ClusterTimer::FetchWaitExpired { follower, seq });
         }
     }
 
@@ -303,7 +325,7 @@ impl BrokerNode {
     }
 
     /// New data on `tp`: answer the held fetches that include it (`fetch.min.bytes` = 1).
-    fn wake_parked(&mut self, now: SimTime, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
+    pub(super) fn wake_parked(&mut self, now: SimTime, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
         let waiting: Vec<BrokerId> = self
             .parked
             .iter()
@@ -399,6 +421,7 @@ impl BrokerNode {
             }
             _ => l.on_isr_change_failed(),
         }
+        self.complete_delayed_produces(now, Some(tp), ctx);
     }
 
     /// A leader append as a Produce would do it (a testing and teaching hook until producer clients
@@ -430,7 +453,7 @@ impl BrokerNode {
     }
 }
 
-fn record_hw(
+pub(super) fn record_hw(
     ctx: &mut Ctx<'_, ClusterNode>,
     broker: BrokerId,
     tp: TopicPartition,

@@ -1,0 +1,441 @@
+//! The producer client node: generates a scenario producer's records at its rate and drives the pure
+//! [`Producer`] (accumulator + sender) against the brokers.
+//!
+//! - Records are generated on a tick (every `max(1 ms, 1 / rate)`): each tick emits however many
+//!   records are due since the start (`floor(elapsed * rate)`), so the count is exact and
+//!   deterministic. Record `n` gets the key `keys.render(n)` serialized with `key.serializer`, a
+//!   partition from [`choose_partition`] (murmur2) or the [`StickyPartitioner`] for null keys, and its
+//!   size from the serialized key and value.
+//! - The sender has ONE armed wakeup timer ([`ClusterTimer::ProducerWakeup`]); a generation counter
+//!   makes earlier timers stale. Every tick also drives the sender, so a wakeup is armed only when it
+//!   falls before the next tick. A crashed broker or a cut link simply never answers: the
+//!   producer's `request.timeout.ms` handles it.
+//! - Metadata: a bootstrap request at start, then one whenever the producer asks for an update (at most
+//!   one in flight, `retry.backoff.ms` apart), to the brokers in turn. InitProducerId when idempotent.
+//! - Responses on a connection come back in request order: an answer to a later request while an
+//!   earlier one is outstanding means the earlier answer was lost, and, as `NetworkClient`'s
+//!   correlation check does, the connection is closed (every request in flight fails with
+//!   `NETWORK_EXCEPTION` and is retried).
+//! - Outcomes are buffered for the simulation's durability oracle; log lines become
+//!   [`ClusterEvent::ProducerLog`] events and failed batches [`ClusterEvent::ProducerError`].
+
+use super::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer, broker_node};
+use crate::config::ProducerConfig;
+use crate::config::classes::SerdeKind;
+use crate::ids::{BrokerId, NodeId};
+use crate::kernel::Ctx;
+use crate::oracle::durability::SendOutcome;
+use crate::partitioner::{PartitionChoice, StickyPartitioner, choose_partition};
+use crate::producer::accumulator::key_value_headers_size;
+use crate::producer::sender::{Completion, Outcome, Producer};
+use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
+use crate::rng::SimRng;
+use crate::scenario::{KeyTemplate, Template};
+use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
+use crate::time::SimTime;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How long a metadata or InitProducerId request may stay unanswered before it is sent again.
+const CLIENT_REQUEST_RETRY: SimTime = SimTime::from_millis(1_000);
+
+/// The most records one tick generates (a guard against absurd rates times long pauses).
+const MAX_RECORDS_PER_TICK: u64 = 1_000_000;
+
+/// A producer of the simulation: what it writes, how fast, with which configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProducerSetup {
+    /// Its name (for reports).
+    pub name: String,
+    /// The topic it writes to (one of the spec's topics).
+    pub topic: String,
+    /// Records per simulated second.
+    pub rate: f64,
+    /// The records' keys.
+    pub keys: KeyTemplate,
+    /// The records' values.
+    pub value: Template,
+    /// The producer configuration.
+    pub config: ProducerConfig,
+}
+
+/// One batch outcome for the durability oracle.
+#[derive(Clone, Debug)]
+pub(crate) struct OracleOutcome {
+    pub(crate) tp: TopicPartition,
+    pub(crate) records: Arc<[RecordId]>,
+    pub(crate) outcome: SendOutcome,
+    pub(crate) created: SimTime,
+    pub(crate) at: SimTime,
+}
+
+/// A producer client node.
+#[derive(Clone, Debug)]
+pub struct ProducerNode {
+    index: u16,
+    setup: ProducerSetup,
+    topic: TopicIdx,
+    num_partitions: i32,
+    brokers: Vec<BrokerId>,
+    producer: Producer,
+    sticky: StickyPartitioner,
+    tick: SimTime,
+    next_tick: SimTime,
+    started: SimTime,
+    emitted: u64,
+    generation: u64,
+    armed: Option<SimTime>,
+    metadata_sent: Option<SimTime>,
+    metadata_next: SimTime,
+    pid_sent: Option<SimTime>,
+    next_broker: usize,
+    value_field: [u32; 21],
+    pub(crate) outcomes: Vec<OracleOutcome>,
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+impl ProducerNode {
+    /// Producer number `index` (its records are `RecordId::new(ProducerRef(index), n)`), writing to
+    /// `topic` (`num_partitions` partitions), bootstrapping from `brokers`.
+    pub fn new(
+        index: u16,
+        setup: ProducerSetup,
+        topic: TopicIdx,
+        num_partitions: u32,
+        brokers: Vec<BrokerId>,
+        rng: SimRng,
+    ) -> ProducerNode {
+        let mut producer = Producer::new(&setup.config, rng);
+        producer.metadata_mut().set_topic_name(topic.0, &setup.topic);
+        let interval_us = if setup.rate > 0.0 {
+            (1e6 / setup.rate).round()
+        } else {
+            1e6
+        };
+        let tick = SimTime::from_micros((interval_us as u64).max(1_000));
+        let batch_size = i32::try_from(setup.config.batch_size).unwrap_or(i32::MAX);
+        ProducerNode {
+            index,
+            topic,
+            num_partitions: i32::try_from(num_partitions).unwrap_or(1).max(1),
+            brokers,
+            producer,
+            sticky: StickyPartitioner::new(batch_size),
+            tick,
+            next_tick: SimTime::ZERO,
+            started: SimTime::ZERO,
+            emitted: 0,
+            generation: 0,
+            armed: None,
+            metadata_sent: None,
+            metadata_next: SimTime::ZERO,
+            pid_sent: None,
+            next_broker: 0,
+            value_field: [0; 21],
+            outcomes: Vec::new(),
+            setup,
+        }
+    }
+
+    /// The setup it was built from.
+    pub fn setup(&self) -> &ProducerSetup {
+        &self.setup
+    }
+
+    /// The producer's index in the simulation.
+    pub fn index(&self) -> u16 {
+        self.index
+    }
+
+    /// The client state machine (stats, metadata, accumulator).
+    pub fn producer(&self) -> &Producer {
+        &self.producer
+    }
+
+    /// How many records were generated.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    pub(super) fn on_start(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.started = now;
+        self.producer.metadata_mut().request_update();
+        self.next_tick = now + self.tick;
+        ctx.set_timer(self.tick, ClusterTimer::ProducerTick);
+        self.drive(now, ctx);
+    }
+
+    pub(super) fn on_crash(&mut self) {
+        // Clients are not crashed by the scenarios; a crash loses nothing modelled here.
+    }
+
+    pub(super) fn on_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        msg: ClusterMsg,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        let broker = BrokerId(i32::try_from(from.0).unwrap_or(i32::MAX));
+        match msg {
+            ClusterMsg::ProduceResponse {
+                correlation_id,
+                results,
+            } => {
+                // NetworkClient correlates each response with the oldest request in flight on the
+                // connection: a mismatch (an earlier answer was lost) closes the connection, failing
+                // every request in flight on it with NETWORK_EXCEPTION.
+                let lost_earlier = self
+                    .producer
+                    .oldest_in_flight(broker)
+                    .is_some_and(|c| c != correlation_id);
+                let done = if lost_earlier {
+                    self.producer.on_disconnect(now, broker)
+                } else {
+                    self.producer.on_response(now, broker, correlation_id, &results)
+                };
+                self.complete(now, done, ctx);
+            }
+            ClusterMsg::InitProducerIdResponse {
+                producer_id,
+                producer_epoch,
+            } => {
+                self.pid_sent = None;
+                if self.producer.needs_producer_id() {
+                    self.producer.set_producer_id(producer_id, producer_epoch);
+                }
+            }
+            ClusterMsg::MetadataResponse { partitions } => {
+                self.metadata_sent = None;
+                self.metadata_next = now + SimTime::from_millis(self.setup.config.retry_backoff_ms);
+                let md = self.producer.metadata_mut();
+                for (tp, leader, epoch) in partitions {
+                    if tp.topic != self.topic {
+                        continue;
+                    }
+                    if md.partition(tp).is_none_or(|p| p.epoch.0 <= epoch) {
+                        md.set_leader(tp, leader, LeaderEpoch(epoch));
+                    }
+                }
+                md.update_completed();
+            }
+            _ => return,
+        }
+        self.drive(now, ctx);
+    }
+
+    pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
+        match timer {
+            ClusterTimer::ProducerTick => {
+                self.generate(now, ctx);
+                self.next_tick = now + self.tick;
+                ctx.set_timer(self.tick, ClusterTimer::ProducerTick);
+                self.drive(now, ctx);
+            }
+            ClusterTimer::ProducerWakeup { generation } if generation == self.generation => {
+                self.armed = None;
+                self.drive(now, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    /// Emits the records due by `now`.
+    fn generate(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        let elapsed = now.saturating_sub(self.started).as_micros() as f64;
+        let due = (elapsed * self.setup.rate / 1e6).floor();
+        let due = if due.is_finite() && due > 0.0 {
+            due as u64
+        } else {
+            0
+        };
+        let count = due.saturating_sub(self.emitted).min(MAX_RECORDS_PER_TICK);
+        if count == 0 {
+            return;
+        }
+        let cfg = &self.setup.config;
+        let (key_kind, value_kind, ignore_keys) = (
+            cfg.key_serializer,
+            cfg.value_serializer,
+            cfg.partitioner_ignore_keys,
+        );
+        let md = self.producer.metadata();
+        let available: Vec<i32> = (0..self.num_partitions)
+            .filter(|p| {
+                md.leader_for(TopicPartition {
+                    topic: self.topic,
+                    partition: *p,
+                })
+                .is_some()
+            })
+            .collect();
+        for _ in 0..count {
+            let n = self.emitted;
+            self.emitted += 1;
+            let key = self.setup.keys.render(n);
+            // StringSerializer writes the UTF-8 bytes: skip the copy.
+            let key_bytes = if key_kind == SerdeKind::String {
+                key.map(String::into_bytes)
+            } else {
+                match serialize(key_kind, key.as_deref()) {
+                    Ok(b) => b,
+                    Err(_) => continue,
+                }
+            };
+            let Some(value_field) = self.value_field_size(n, value_kind) else {
+                continue;
+            };
+            let key_only = estimate_size_in_bytes_upper_bound(key_bytes.as_deref(), None, &[]);
+            let kv = key_value_headers_size(key_only)
+                .saturating_sub(1)
+                .saturating_add(value_field);
+            let choice = choose_partition(None, key_bytes.as_deref(), self.num_partitions, ignore_keys);
+            let (partition, sticky) = match choice {
+                Ok(PartitionChoice::Keyed(p)) | Ok(PartitionChoice::Explicit(p)) => (p, false),
+                _ => (
+                    self.sticky.partition(&available, self.num_partitions, ctx.rng()),
+                    true,
+                ),
+            };
+            let tp = TopicPartition {
+                topic: self.topic,
+                partition,
+            };
+            let id = RecordId::new(ProducerRef(self.index), n.min(RecordId::MAX_N));
+            if let Ok(r) = self.producer.send(now, id, tp, kv)
+                && sticky
+            {
+                let bytes = i32::try_from(r.appended_bytes).unwrap_or(i32::MAX);
+                let n = self.num_partitions;
+                self.sticky
+                    .on_append(bytes, r.all_batches_full, &available, n, ctx.rng());
+            }
+        }
+    }
+
+    /// The value field's size (length varint plus bytes; 1 for null) of record `n`; cached by the
+    /// number of digits of `n` for the String serializer, whose output length depends only on that.
+    fn value_field_size(&mut self, n: u64, kind: SerdeKind) -> Option<u32> {
+        let d = digits(n).min(20);
+        if kind == SerdeKind::String && self.value_field[d] != 0 {
+            return Some(self.value_field[d]);
+        }
+        let text = self.setup.value.render(n);
+        let bytes = serialize(kind, Some(&text)).ok()?;
+        let with = estimate_size_in_bytes_upper_bound(None, bytes.as_deref(), &[]);
+        let without = estimate_size_in_bytes_upper_bound(None, None, &[]);
+        let field = u32::try_from(with.saturating_sub(without) + 1).unwrap_or(u32::MAX);
+        if kind == SerdeKind::String {
+            self.value_field[d] = field;
+        }
+        Some(field)
+    }
+
+    fn next_bootstrap(&mut self) -> Option<NodeId> {
+        if self.brokers.is_empty() {
+            return None;
+        }
+        let b = self.brokers[self.next_broker % self.brokers.len()];
+        self.next_broker = self.next_broker.wrapping_add(1);
+        Some(broker_node(b))
+    }
+
+    /// One round: metadata and producer id if needed, `poll`, send, complete, log, re-arm.
+    fn drive(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        let md_due = self.metadata_sent.is_none_or(|t| now >= t + CLIENT_REQUEST_RETRY);
+        if self.producer.metadata().update_requested()
+            && md_due
+            && now >= self.metadata_next
+            && let Some(node) = self.next_bootstrap()
+        {
+            ctx.send(node, ClusterMsg::MetadataRequest);
+            self.metadata_sent = Some(now);
+        }
+        let pid_due = self.pid_sent.is_none_or(|t| now >= t + CLIENT_REQUEST_RETRY);
+        if self.producer.needs_producer_id()
+            && pid_due
+            && let Some(node) = self.next_bootstrap()
+        {
+            ctx.send(node, ClusterMsg::InitProducerId);
+            self.pid_sent = Some(now);
+        }
+        let out = self.producer.poll(now);
+        for r in out.requests {
+            let msg = ClusterMsg::Produce {
+                correlation_id: r.correlation_id,
+                acks: r.acks,
+                timeout_ms: r.timeout_ms,
+                partitions: r.partitions.into_iter().map(|p| (p.tp, p.batch)).collect(),
+            };
+            ctx.send(broker_node(r.broker), msg);
+        }
+        self.complete(now, out.completions, ctx);
+        self.arm(now, ctx);
+    }
+
+    fn complete(&mut self, now: SimTime, completions: Vec<Completion>, ctx: &mut Ctx<'_, ClusterNode>) {
+        let acks0 = self.setup.config.acks.as_i16() == 0;
+        for c in completions {
+            let outcome = match c.outcome {
+                Outcome::Acked { base_offset } if acks0 || base_offset < 0 => SendOutcome::AckedNoOffset,
+                Outcome::Acked { base_offset } => SendOutcome::Acked { base_offset },
+                Outcome::Failed { error, .. } => {
+                    ctx.record(ClusterEvent::ProducerError {
+                        producer: self.index,
+                        tp: c.tp,
+                        error,
+                        records: c.records.len() as u64,
+                    });
+                    SendOutcome::Failed { error }
+                }
+            };
+            self.outcomes.push(OracleOutcome {
+                tp: c.tp,
+                records: c.records,
+                outcome,
+                created: c.created,
+                at: now,
+            });
+        }
+        for line in self.producer.take_logs() {
+            ctx.record(ClusterEvent::ProducerLog {
+                producer: self.index,
+                level: line.level,
+                message: line.message,
+            });
+        }
+    }
+
+    fn arm(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        let mut next = self.producer.next_wakeup(now);
+        if self.producer.metadata().update_requested() {
+            let t = self.metadata_next.max(now + SimTime::from_millis(1));
+            next = Some(next.map_or(t, |n| n.min(t)));
+        }
+        let Some(mut at) = next else {
+            return;
+        };
+        if at <= now {
+            at = now + SimTime::from_millis(1);
+        }
+        if at >= self.next_tick {
+            // The tick drives the sender then (and re-arms): no timer needed, which keeps the event
+            // queue free of far-off wakeups that would mostly go stale.
+            return;
+        }
+        if self.armed.is_some_and(|a| a > now && a <= at) {
+            return;
+        }
+        self.generation += 1;
+        self.armed = Some(at);
+        ctx.set_timer(
+            at - now,
+            ClusterTimer::ProducerWakeup {
+                generation: self.generation,
+            },
+        );
+    }
+}
