@@ -3,11 +3,14 @@
 //! - `cargo xtask serve [--port N] [--dev]` installs what is missing, builds and serves the playground.
 //! - `cargo xtask test [--no-setup] [STEP...]` installs what is missing and runs every test layer in
 //!   order (or only the named steps): fmt, clippy, host, wasm, e2e.
+//! - `cargo xtask bench` runs the W1 benchmark and the peer benchmark side by side.
+//! - `cargo xtask swarm [--seeds N] [--start S] [--seed N]` runs the swarm test over more seeds.
 //! - `cargo xtask setup [--test]` only installs.
 //!
 //! Every step prints its name and how long it took; a failing step names itself and the run stops
 //! with exit status 1.
 
+mod bench;
 mod runner;
 mod setup;
 
@@ -33,6 +36,13 @@ commands:
                                 wasm    wasm-bindgen tests in headless Chromium
                                 e2e     Playwright against a served release build
                               name steps to run only those, e.g. `cargo xtask test host wasm`
+  bench [--no-peer] [--scenario FILE]
+                              W1 (tests/scenarios/w1.toml) on the native kafka-sim: wall time,
+                              simulated records per wall second, peak memory; then the peer
+                              benchmark (librdkafka's mock cluster) on as many records, and the ratio
+  swarm [--seeds N] [--start S] [--seed N]
+                              seeded swarm testing in release: N seeds (default 1000) from S
+                              (default 0), each with its own config and faults; --seed N replays one
   setup [--test]              only install what serve (or, with --test, test) needs
   help                        this text
 ";
@@ -47,6 +57,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
+        Some("swarm") => swarm(&args[1..]),
         Some("setup") => {
             let need = if args[1..].iter().any(|a| a == "--test") {
                 Need::Test
@@ -67,6 +79,44 @@ fn main() -> ExitCode {
             eprintln!("xtask: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs `tests/swarm.rs` of kafka-sim in release, passing the seed range in `SWARM_*` variables.
+fn swarm(args: &[String]) -> Result<(), String> {
+    let mut env: Vec<(&str, String)> = vec![("SWARM_SEEDS", "1000".to_string())];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let var = match a.as_str() {
+            "--seeds" => "SWARM_SEEDS",
+            "--start" => "SWARM_START",
+            "--seed" => "SWARM_SEED",
+            other => return Err(format!("swarm: unknown option `{other}`\n\n{USAGE}")),
+        };
+        let v = it.next().ok_or(format!("{a} needs a number"))?;
+        v.parse::<u64>()
+            .map_err(|_| format!("{a}: `{v}` is not a number"))?;
+        env.retain(|(k, _)| *k != var);
+        env.push((var, v.clone()));
+    }
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "kafka-sim",
+            "--test",
+            "swarm",
+            "--",
+            "--nocapture",
+        ])
+        .envs(env)
+        .status()
+        .map_err(|e| format!("swarm: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("swarm: some seeds failed (see above for each seed and its replay command)".into())
     }
 }
 
