@@ -238,3 +238,19 @@ fn invariant_helpers_detect_violations() {
         "past a LEO"
     );
 }
+
+/// Swarm seed 4: a broker elected (uncleanly) at epoch 3 appended nothing, then followed the epoch 4
+/// leader. Its cache's empty epoch-3 entry (starting at its LEO) made every fetch carry epoch 3; the
+/// leader answered a diverging epoch ending at that LEO, the no-op truncation kept the entry, and the
+/// follower never rejoined the ISR. Kafka's `truncateTo` trims the cache even when no record goes.
+#[test]
+fn truncating_at_the_leo_drops_an_empty_epoch_entry() {
+    let mut log = PartitionLog::new();
+    log.append_as_leader(batch(0, 3, 100), 1).unwrap();
+    log.assign_epoch_start_offset(3);
+    assert_eq!(entries(log.epoch_cache()), vec![(1, 0), (3, 3)]);
+    assert!(log.truncate_to(3).is_empty());
+    assert_eq!(entries(log.epoch_cache()), vec![(1, 0)]);
+    assert_eq!(log.latest_epoch(), Some(1));
+    assert_eq!(log.log_end_offset(), 3);
+}

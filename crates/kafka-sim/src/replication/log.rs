@@ -244,13 +244,16 @@ impl PartitionLog {
     /// `truncateTo(offset)`: remove every batch holding an offset `>= offset` and return them (so the
     /// caller can tell which records were lost). A batch is removed whole, so a target inside a batch
     /// leaves the LEO at that batch's base offset. Also trims the epoch cache and clamps the HW.
-    /// A target at or past the LEO changes nothing.
+    /// A target at or past the LEO removes no batch, but still drops epoch entries starting at the LEO.
     pub fn truncate_to(&mut self, offset: i64) -> Vec<RecordBatch> {
         let keep = self.index_from(offset.max(self.log_start_offset));
         let removed = self.batches.split_off(keep);
+        let leo = self.log_end_offset();
+        // Kafka's `UnifiedLog.truncateTo` truncates the epoch cache even when no record goes: a broker
+        // that became leader and appended nothing left an entry starting at its LEO, which would
+        // otherwise make it fetch with that epoch forever (the leader answers a diverging epoch).
+        self.epochs.truncate_from_end(leo);
         if !removed.is_empty() {
-            let leo = self.log_end_offset();
-            self.epochs.truncate_from_end(leo);
             self.high_watermark = self.high_watermark.min(leo);
             self.checkpointed_high_watermark = self.checkpointed_high_watermark.min(leo);
         }
