@@ -30,6 +30,7 @@ pub mod rng;
 pub mod scenario;
 pub mod serialization;
 pub mod sim;
+pub mod swarm;
 pub mod time;
 pub mod view;
 
