@@ -10,9 +10,6 @@ use kafka_sim::swarm::{run_swarm_case, swarm_case};
 /// run (never skipped); the test fails if one of them starts passing, so the list stays honest.
 /// Swarm seed 4 (a follower stuck on an empty epoch entry) was fixed in `PartitionLog::truncate_to`.
 const KNOWN_FAILURES: &[(u64, &str)] = &[
-    (40, ZOMBIE_LEADER),
-    (47, ZOMBIE_LEADER),
-    (153, ZOMBIE_LEADER),
     (70, LOST_ZK_NOTIFICATION),
     (
         194,
@@ -23,10 +20,6 @@ const KNOWN_FAILURES: &[(u64, &str)] = &[
         "isr-identical-below-hw right after the final restart, not yet diagnosed",
     ),
 ];
-
-const ZOMBIE_LEADER: &str = "acked loss: a leader cut off from ZooKeeper keeps acknowledging \
-                             acks=all writes at its old epoch after the controller elected another \
-                             leader; they are truncated when it rejoins";
 
 const LOST_ZK_NOTIFICATION: &str = "non-convergence: ZooKeeper's controller-change notification \
                                     to a broker cut off from it at that moment is lost for good \

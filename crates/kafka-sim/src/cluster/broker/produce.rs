@@ -4,9 +4,10 @@
 //! Per partition: not the leader → `NOT_LEADER_OR_FOLLOWER`; acks outside -1..=1 →
 //! `INVALID_REQUIRED_ACKS`; acks=-1 with an ISR below `min.insync.replicas` → `NOT_ENOUGH_REPLICAS`
 //! (before the append, Kafka's message); idempotent batches go through the partition's
-//! [`ProducerStateManager`] (a duplicate answers `NONE` with the original offset, a gap is
-//! `OUT_OF_ORDER_SEQUENCE_NUMBER`); then the append. acks=1 answers at once; acks=0 never answers;
-//! acks=-1 parks a delayed produce completed when the HW reaches the last offset + 1 (`NONE`, or
+//! [`ProducerStateManager`] (a duplicate is not appended and answers `NONE` with the original
+//! offsets, a gap is `OUT_OF_ORDER_SEQUENCE_NUMBER`); then the append. acks=1 answers at once; acks=0
+//! never answers; acks=-1 (a duplicate included: its original copy may be uncommitted) parks a
+//! delayed produce completed when the HW reaches the last offset + 1 (`NONE`, or
 //! `NOT_ENOUGH_REPLICAS_AFTER_APPEND` when the maximal ISR fell below min ISR), or at the request's
 //! `timeout_ms` with `REQUEST_TIMED_OUT`.
 //!
@@ -100,8 +101,8 @@ impl BrokerNode {
         let mut waiting = Vec::new();
         for (tp, batch) in partitions {
             match self.append_one(now, tp, batch, acks, ctx) {
-                Ok((base, required, duplicate)) => {
-                    if acks == -1 && !duplicate {
+                Ok((base, required)) => {
+                    if acks == -1 {
                         waiting.push(DelayedPart {
                             tp,
                             required_offset: required,
@@ -152,7 +153,12 @@ impl BrokerNode {
         self.complete_delayed_produces(now, None, ctx);
     }
 
-    /// Checks and appends one partition's batch. Ok: (base offset, required HW, duplicate).
+    /// Checks and appends one partition's batch. Ok: (base offset, required HW). A duplicate batch
+    /// (idempotence) is not appended but answered with its original offsets, and, as in Kafka
+    /// (`UnifiedLog.append` sets the duplicate's offsets in the `LogAppendInfo`, and
+    /// `ReplicaManager` parks every successful acks=all append in `DelayedProduce`), it still waits
+    /// for the HW to pass its original last offset: the first copy may never have been committed
+    /// (e.g. appended by a leader that has since been deposed, whose HW can no longer advance).
     fn append_one(
         &mut self,
         now: SimTime,
@@ -160,7 +166,7 @@ impl BrokerNode {
         mut batch: RecordBatch,
         acks: i16,
         ctx: &mut Ctx<'_, ClusterNode>,
-    ) -> Result<(i64, i64, bool), (ErrorCode, String)> {
+    ) -> Result<(i64, i64), (ErrorCode, String)> {
         let me = self.broker_id;
         let not_leader = || {
             (
@@ -187,7 +193,11 @@ impl BrokerNode {
             batch.base_offset = h.log.log_end_offset();
             match entry.1.check_and_append(&batch, AppendOrigin::Client) {
                 Ok(ProducerCheck::Append) => {}
-                Ok(ProducerCheck::Duplicate { first_offset, .. }) => return Ok((first_offset, -1, true)),
+                Ok(ProducerCheck::Duplicate {
+                    first_offset,
+                    last_offset,
+                    ..
+                }) => return Ok((first_offset, last_offset + 1)),
                 Err(e) => return Err((e.code(), e.message(&h.name))),
             }
         }
@@ -196,7 +206,7 @@ impl BrokerNode {
             record_hw(ctx, me, tp, l.leader_epoch, hw);
         }
         self.wake_parked(now, tp, ctx);
-        Ok((info.first_offset, info.last_offset + 1, false))
+        Ok((info.first_offset, info.last_offset + 1))
     }
 
     /// `tryCompleteDelayedRequests` for `tp` (or every partition): answers each delayed produce whose
