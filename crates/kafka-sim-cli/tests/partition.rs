@@ -1,29 +1,23 @@
 //! `kafka-sim partition`, run as a user would.
 
-use std::process::{Command, Output};
+mod common;
 
-fn kafka_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
-        .args(args)
-        .output()
-        .expect("the kafka-sim binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{kafka_sim, text};
 
 #[test]
 fn prints_key_tab_partition_per_key() {
-    let out = kafka_sim(&[
-        "partition",
-        "--partitions",
-        "3",
-        "21",
-        "foobar",
-        "key-0",
-        "user-3",
-    ]);
+    let out = kafka_sim(
+        &[
+            "partition",
+            "--partitions",
+            "3",
+            "21",
+            "foobar",
+            "key-0",
+            "user-3",
+        ],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     // "21" and "foobar" are Kafka's own murmur2 test vectors; the partitions follow from them.
     assert_eq!(text(&out.stdout), "21\t0\nfoobar\t0\nkey-0\t1\nuser-3\t2\n");
@@ -32,14 +26,20 @@ fn prints_key_tab_partition_per_key() {
 
 #[test]
 fn partition_count_changes_the_mapping() {
-    let out = kafka_sim(&["partition", "--partitions=12", "user-3", "reservation-1", "€uro"]);
+    let out = kafka_sim(
+        &["partition", "--partitions=12", "user-3", "reservation-1", "€uro"],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "user-3\t11\nreservation-1\t10\n€uro\t4\n");
 }
 
 #[test]
 fn keys_may_come_before_the_option_and_after_a_double_dash() {
-    let out = kafka_sim(&["partition", "hello", "--partitions", "6", "--", "--partitions"]);
+    let out = kafka_sim(
+        &["partition", "hello", "--partitions", "6", "--", "--partitions"],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -68,7 +68,7 @@ fn bad_input_exits_2_with_a_message() {
         ),
     ];
     for (args, needle) in cases {
-        let out = kafka_sim(args);
+        let out = kafka_sim(args, "");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
         assert!(

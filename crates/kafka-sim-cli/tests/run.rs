@@ -1,31 +1,8 @@
 //! `kafka-sim run SCENARIO.toml`, run as a user would: the JSON shape and the exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn kafka_sim(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kafka-sim"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the kafka-sim binary starts");
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes());
-    child.wait_with_output().expect("kafka-sim finishes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scenario(name: &str) -> String {
-    format!("{}/../../tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{kafka_sim, scenario, text};
 
 #[test]
 fn json_has_the_documented_shape_and_is_deterministic() {
