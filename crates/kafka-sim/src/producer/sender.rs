@@ -422,27 +422,13 @@ impl Producer {
         self.stats.count_error(error);
         self.stats.failed += batch.record_count() as u64;
         self.accumulator.batch_done(&batch, false);
-        out.push(Completion {
-            tp: batch.tp,
-            records: batch.shared_records(),
-            created: batch.created,
-            last_append: batch.last_append,
-            attempts: batch.attempts,
-            outcome: Outcome::Failed { error, message },
-        });
+        out.push(completion(&mut batch, Outcome::Failed { error, message }));
     }
 
     fn acked(&mut self, mut batch: ProducerBatch, base_offset: i64, out: &mut Vec<Completion>) {
         self.stats.acked += batch.record_count() as u64;
         self.accumulator.batch_done(&batch, true);
-        out.push(Completion {
-            tp: batch.tp,
-            records: batch.shared_records(),
-            created: batch.created,
-            last_append: batch.last_append,
-            attempts: batch.attempts,
-            outcome: Outcome::Acked { base_offset },
-        });
+        out.push(completion(&mut batch, Outcome::Acked { base_offset }));
     }
 
     /// `TransactionManager.canRetry` (idempotent) or `RetriableException` (plain), behind the common checks.
@@ -555,5 +541,17 @@ impl Producer {
             }
         }
         next.map(|t| t.max(now))
+    }
+}
+
+/// The completion reported for a finished batch.
+fn completion(batch: &mut ProducerBatch, outcome: Outcome) -> Completion {
+    Completion {
+        tp: batch.tp,
+        records: batch.shared_records(),
+        created: batch.created,
+        last_append: batch.last_append,
+        attempts: batch.attempts,
+        outcome,
     }
 }

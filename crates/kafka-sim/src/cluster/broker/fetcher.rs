@@ -33,6 +33,23 @@ pub(crate) struct Fetcher {
 pub(super) const FETCH_WATCHDOG: u64 = u64::MAX;
 
 impl BrokerNode {
+    /// Records that a fetch to `leader` is now outstanding under a fresh sequence number, and returns it.
+    /// `sent` lists its partitions and epochs; it is empty for a fetch that failed to go out and waits for
+    /// its retry.
+    fn mark_fetch_busy(&mut self, leader: BrokerId, sent: Vec<(TopicPartition, i32)>) -> u64 {
+        let seq = self.seq();
+        self.fetchers.insert(
+            leader,
+            Fetcher {
+                busy: true,
+                seq,
+                sent,
+                deadline: SimTime::ZERO,
+            },
+        );
+        seq
+    }
+
     /// Sends a fetch to `leader` for every partition followed from it, unless one is outstanding.
     pub(super) fn maybe_fetch(&mut self, leader: BrokerId, ctx: &mut Ctx<'_, ClusterNode>) {
         if self.fetchers.get(&leader).is_some_and(|f| f.busy) {
@@ -58,20 +75,11 @@ impl BrokerNode {
             self.fetchers.remove(&leader);
             return;
         }
-        let seq = self.seq();
         let sent = partitions
             .iter()
             .map(|p| (p.tp, p.current_leader_epoch))
             .collect();
-        self.fetchers.insert(
-            leader,
-            Fetcher {
-                busy: true,
-                seq,
-                sent,
-                deadline: SimTime::ZERO,
-            },
-        );
+        self.mark_fetch_busy(leader, sent);
         let max_wait = SimTime::from_millis(self.settings.replica_fetch_wait_max_ms);
         let msg = ClusterMsg::Fetch {
             replica_id: self.broker_id,
@@ -179,17 +187,7 @@ impl BrokerNode {
             }
         }
         if failed {
-            let seq = self.seq();
-            let sent = Vec::new();
-            self.fetchers.insert(
-                leader,
-                Fetcher {
-                    busy: true,
-                    seq,
-                    sent,
-                    deadline: SimTime::ZERO,
-                },
-            );
+            let seq = self.mark_fetch_busy(leader, Vec::new());
             let backoff = SimTime::from_millis(self.settings.replica_fetch_backoff_ms);
             ctx.set_timer(backoff, ClusterTimer::FetchRetry { leader, seq });
         } else {
