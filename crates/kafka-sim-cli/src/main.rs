@@ -5,10 +5,13 @@
 //! - `kafka-sim config producer|consumer|broker FILE` checks a `.properties` file (`-` reads stdin) as
 //!   Kafka 3.7 would, printing Kafka's log lines, or Kafka's error and exit status 2.
 //!
+//! - `kafka-sim assign --strategy range|roundrobin|sticky|cooperative-sticky` runs Kafka 3.7's consumer
+//!   partition assignor over a group given as JSON on stdin (see `assign_cmd`).
 //! - `kafka-sim run SCENARIO.toml [--seed N] [--json] [--events]` runs a scenario (see `run_cmd`).
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
+mod assign_cmd;
 mod check_cmd;
 mod json;
 mod partition_cmd;
@@ -26,6 +29,7 @@ commands:
   golden [--seed N]                      run the golden run and print its trace hash (default seed 42)
   config producer|consumer|broker FILE   check a .properties file as Kafka 3.7 would (FILE - reads stdin)
   partition --partitions N KEY...        print KEY<TAB>PARTITION by Kafka's default partitioner
+  assign --strategy NAME                 run a consumer partition assignor over a group (JSON on stdin)
   check SCENARIO.toml                    validate a scenario file without running it
   run SCENARIO.toml [--seed N] [--json] [--events]
                                          run a scenario; print a summary (or one JSON object)
@@ -54,6 +58,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("golden") => golden(&args[1..]),
         Some("config") => config(&args[1..]),
         Some("partition") => partition_cmd::run(&args[1..]).map_err(Failure),
+        Some("assign") => assign_cmd::run(&args[1..], &mut std::io::stdin()).map_err(Failure),
         Some("check") => check_cmd::run(&args[1..]).map_err(Failure),
         Some("run") => run_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
