@@ -3,7 +3,9 @@
 //! On success prints `FILE: ok — <summary>` and then the log lines Kafka would print for the scenario's
 //! configurations (`INFO producers[0].config: Idempotence will be disabled ...`). On failure the message
 //! names the file, then the TOML line and column (with the offending line) or the key path, and for a
-//! refused property table Kafka's own message. `-` reads the scenario from stdin.
+//! refused property table Kafka's own message (for a client constructor's error, followed by the Java
+//! exception chain: `org.apache.kafka.common.KafkaException: Failed to construct kafka consumer`,
+//! `Caused by: ...`). `-` reads the scenario from stdin.
 
 use kafka_sim::scenario::{MAX_SCENARIO_BYTES, Scenario, ScenarioError};
 use std::io::Read;
@@ -54,6 +56,15 @@ pub(crate) fn read_limited(file: &str) -> Result<String, String> {
 /// The error message, with the offending line of the file under a TOML error.
 pub(crate) fn describe(file: &str, text: &str, e: &ScenarioError) -> String {
     let mut out = format!("{file}: {e}");
+    // A client constructor's error: the exception chain as the JVM prints it, e.g. `KafkaException: Failed
+    // to construct kafka consumer` caused by `IllegalArgumentException: Heartbeat must be set lower ...`.
+    if let Some(error) = e.config_error()
+        && error.cause().is_some()
+    {
+        for line in error.java_trace() {
+            out.push_str(&format!("\n{line}"));
+        }
+    }
     if let (Some(line), ScenarioError::Syntax { column, .. }) = (e.line(), e)
         && let Some(source) = text.lines().nth(line.saturating_sub(1))
     {

@@ -111,3 +111,30 @@ fn oversized_and_binary_input_exit_2() {
     let out = kafka_sim(&["check", "-"], "duration = \"\u{0}\"");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_consumer_group_heartbeat_error_exits_2_with_kafkas_exception_chain() {
+    let toml = "duration = \"10s\"\n[[topics]]\nname = \"t\"\n[[consumer_groups]]\n\"group.id\" = \"g\"\n\
+                topics = [\"t\"]\n[consumer_groups.config]\n\"heartbeat.interval.ms\" = 45000\n";
+    for command in ["check", "run"] {
+        let out = kafka_sim(&[command, "-"], toml);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert_eq!(
+            text(&out.stderr).trim_end(),
+            "-: consumer_groups[0].config: Heartbeat must be set lower than the session timeout\n\
+             org.apache.kafka.common.KafkaException: Failed to construct kafka consumer\n\
+             Caused by: java.lang.IllegalArgumentException: Heartbeat must be set lower than the session timeout",
+            "{command}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn the_group_example_summarizes_its_group() {
+    let out = kafka_sim(&["check", &scenario("group-member-crash.toml")], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(
+        "1 producer, 1 consumer group (data-platform-group: 3 members on reserve, commit manual), 3 faults, 90s"
+    ));
+}

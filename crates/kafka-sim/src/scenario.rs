@@ -24,10 +24,22 @@
 //! value = '{"reservationId":{n}}'
 //! [producers.config]                # producer properties, Kafka names
 //! acks = "1"
+//! [[consumer_groups]]               # see `group.rs` for every key
+//! "group.id" = "data-platform-group"
+//! topics = ["reserve"]
+//! members = 3                       # or per-member property tables: [{ "group.instance.id" = "c-1" }, {}]
+//! processing = "2ms"                # per record; or { dist = "uniform", min = "1ms", max = "5ms" }
+//! commit = "manual"                 # auto | manual | before
+//! [consumer_groups.config]          # consumer properties, Kafka names
+//! "enable.auto.commit" = false
 //! [[faults]]
 //! at = "20s"
 //! action = "crash"                  # crash | restart | isolate | heal | slow | drop
-//! broker = "leader:reserve-0"       # an id, "leader:TOPIC-P", "followers:TOPIC-P" or "all"
+//! broker = "leader:reserve-0"       # an id, "leader:TOPIC-P", "followers:TOPIC-P", "coordinator:GROUP", "all"
+//! [[faults]]
+//! at = "30s"
+//! action = "crash_member"           # crash_member | close_member | pause_member | set_processing | add_member
+//! member = "data-platform-group/1"  # GROUP/N; add_member (and set_processing for all) take group = "GROUP"
 //! ```
 //!
 //! - **Durations** ([`parse_duration`]): `"250ms"`, `"20s"`, `"2m"`, `"1h"`, `"1.5s"`, `"1m30s"`, `"15us"`, or a
@@ -41,24 +53,37 @@
 //! - **Faults** ([`FaultSpec`]): `broker` is required for crash, restart and isolate, and means every broker
 //!   when absent for heal, slow and drop. `slow` needs `latency`; `drop` needs `ratio` (0 to 1) and takes
 //!   `direction` (`"requests"`, `"responses"`, `"both"`, the default). `duration` (slow and drop only) ends the
-//!   fault. Selectors are resolved by the simulation when the fault fires.
+//!   fault. Selectors are resolved by the simulation when the fault fires (`coordinator:GROUP` through
+//!   [`BrokerSelector::resolve_coordinator`]).
+//! - **Consumer groups** ([`ConsumerGroupSpec`]): each member's properties go through `ConsumerConfig` and
+//!   the `KafkaConsumer` constructor (with `StringDeserializer` defaults), so errors are Kafka's, e.g.
+//!   `consumer_groups[0].config: Heartbeat must be set lower than the session timeout` (a
+//!   `Failed to construct kafka consumer` construction error). Member faults ([`MemberFault`]): see
+//!   `member_fault.rs`; `pause_member` needs `duration`, `set_processing` needs `processing`,
+//!   `add_member` takes `group` and an optional `config` table of the new member's own properties.
 //! - Unknown keys are errors (outside property tables); limits: [`MAX_SCENARIO_BYTES`] of input,
 //!   [`crate::sim::MAX_BROKERS`] brokers, [`MAX_PARTITIONS`] partitions per topic, [`MAX_RATE`] records/s.
 //!
-//! Adding a section (e.g. `[[consumer_groups]]`) means a raw serde struct in `build`, a typed spec here,
-//! and its checks; the rest of the format is unaffected.
+//! Adding a section means a raw serde struct in `build`, a typed spec here, and its checks; the rest of
+//! the format is unaffected.
 
 mod build;
 mod duration;
 mod error;
 mod fault;
+mod group;
+mod member_fault;
 mod props;
 mod template;
 
 pub use build::validate_topic_name;
 pub use duration::{format_duration, parse_duration};
 pub use error::ScenarioError;
-pub use fault::{BrokerSelector, DropDirection, FAULT_ACTIONS, FaultAction, FaultSpec};
+pub use fault::{BrokerSelector, DropDirection, FAULT_ACTIONS, FaultAction, FaultSpec, OFFSETS_TOPIC};
+pub use group::{
+    CommitMode, ConsumerGroupSpec, MAX_CONSUMER_GROUPS, MAX_GROUP_MEMBERS, MemberSpec, ProcessingTime,
+};
+pub use member_fault::{MemberAddr, MemberFault, MemberTarget};
 pub use template::{KeyTemplate, Template, TemplatePart};
 
 use crate::cluster::ReplicationSettings;
@@ -92,6 +117,8 @@ pub struct Scenario {
     pub topics: Vec<TopicSpec>,
     /// Producers, in file order.
     pub producers: Vec<ProducerSpec>,
+    /// Consumer groups, in file order (a member's `group` index in delivery facts is its place here).
+    pub consumer_groups: Vec<ConsumerGroupSpec>,
     /// Scheduled faults, in file order (not sorted by time).
     pub faults: Vec<FaultSpec>,
     /// The log lines Kafka prints for the configurations (unknown keys, idempotence disabled, ...).
@@ -223,7 +250,14 @@ impl Scenario {
                 })
                 .collect(),
             producers: crate::sim::scenario_producers(self),
+            // TODO(wiring): consumer groups (`self.consumer_groups`) and member faults are not yet passed to
+            // the simulation; the step that adds consumer and coordinator nodes to `SimSpec` does that.
         }
+    }
+
+    /// The consumer group with id `group_id`.
+    pub fn consumer_group(&self, group_id: &str) -> Option<&ConsumerGroupSpec> {
+        self.consumer_groups.iter().find(|g| g.group_id == group_id)
     }
 
     /// The topic named `name`.
@@ -232,7 +266,8 @@ impl Scenario {
     }
 
     /// A one-line summary, e.g. `3 brokers, 1 topic (reserve: 3 partitions, RF 3), 1 producer, 2 faults,
-    /// 120s`.
+    /// 120s`; with groups, after the producers: `1 consumer group (data-platform-group: 3 members on
+    /// reserve, commit manual)`.
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let topics: Vec<String> = self
@@ -248,8 +283,25 @@ impl Scenario {
         } else {
             format!("{} ({})", plural(topics.len(), "topic"), topics.join("; "))
         };
+        let groups: Vec<String> = (self.consumer_groups.iter())
+            .map(|g| {
+                let members = plural(g.members.len(), "member");
+                format!(
+                    "{}: {members} on {}, commit {}",
+                    g.group_id,
+                    g.topics.join(", "),
+                    g.commit.name()
+                )
+            })
+            .collect();
+        let group_part = if groups.is_empty() {
+            String::new()
+        } else {
+            let n = plural(groups.len(), "consumer group");
+            format!(", {n} ({})", groups.join("; "))
+        };
         format!(
-            "{}, {topic_part}, {}, {}, {}",
+            "{}, {topic_part}, {}{group_part}, {}, {}",
             plural(self.cluster.brokers as usize, "broker"),
             plural(self.producers.len(), "producer"),
             plural(self.faults.len(), "fault"),

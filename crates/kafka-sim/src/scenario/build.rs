@@ -1,7 +1,9 @@
 //! The file as written (serde, unknown keys refused) and its checks into the typed [`Scenario`].
 
 use super::duration::RawDuration;
-use super::fault::RawFault;
+use super::fault::{FaultContext, RawFault};
+use super::group::{MAX_CONSUMER_GROUPS, RawConsumerGroup, build_group};
+use super::member_fault::AddedMembers;
 use super::props::Props;
 use super::template::{KeyTemplate, Template};
 use super::{
@@ -25,6 +27,8 @@ pub(crate) struct RawScenario {
     topics: Vec<RawTopic>,
     #[serde(default)]
     producers: Vec<RawProducer>,
+    #[serde(default)]
+    consumer_groups: Vec<RawConsumerGroup>,
     #[serde(default)]
     faults: Vec<RawFault>,
 }
@@ -185,9 +189,33 @@ impl RawScenario {
             producers.push(producer);
         }
 
+        if self.consumer_groups.len() > MAX_CONSUMER_GROUPS {
+            return Err(ScenarioError::invalid(
+                "consumer_groups",
+                format!(
+                    "at most {MAX_CONSUMER_GROUPS} consumer groups, got {}",
+                    self.consumer_groups.len()
+                ),
+            ));
+        }
+        let mut groups = Vec::new();
+        for (i, raw) in self.consumer_groups.into_iter().enumerate() {
+            let path = format!("consumer_groups[{i}]");
+            let group = build_group(raw, &path, &topics, &groups, duration, &mut warnings)?;
+            groups.push(group);
+        }
+
+        let added = AddedMembers::new(&self.faults, &groups);
+        let cx = FaultContext {
+            brokers,
+            topics: &topics,
+            groups: &groups,
+            added: &added,
+            end: duration,
+        };
         let mut faults = Vec::new();
         for (i, raw) in self.faults.iter().enumerate() {
-            faults.push(raw.build(&format!("faults[{i}]"), brokers, &topics, duration)?);
+            faults.push(raw.build(&format!("faults[{i}]"), i, &cx, &mut warnings)?);
         }
 
         Ok(Scenario {
@@ -201,6 +229,7 @@ impl RawScenario {
             network,
             topics,
             producers,
+            consumer_groups: groups,
             faults,
             warnings,
         })

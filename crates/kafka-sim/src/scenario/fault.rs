@@ -5,7 +5,11 @@
 //! checked here: the topic exists in the scenario, the partition is in range, a broker id exists.
 
 use super::duration::RawDuration;
-use super::{ScenarioError, TopicSpec};
+use super::group::{ConsumerGroupSpec, RawProcessing};
+use super::member_fault::{AddedMembers, MemberFault};
+use super::props::Props;
+use super::{ScenarioError, ScenarioWarning, TopicSpec};
+use crate::group::offsets_partition_for;
 use crate::ids::BrokerId;
 use crate::kernel::fault::Ratio;
 use crate::time::SimTime;
@@ -34,14 +38,32 @@ pub enum BrokerSelector {
     },
     /// Every broker (`broker = "all"`, or no `broker` for heal, slow and drop).
     All,
+    /// The coordinator of a consumer group of the scenario (`broker = "coordinator:data-platform-group"`):
+    /// the leader of the group's `__consumer_offsets` partition when the fault fires. The simulation
+    /// resolves it through [`BrokerSelector::resolve_coordinator`].
+    CoordinatorOf {
+        /// The group id.
+        group: String,
+    },
 }
 
 impl BrokerSelector {
-    /// Parses the string form: a broker id, `leader:TOPIC-P`, `followers:TOPIC-P` or `all`. The partition
-    /// is the number after the last `-`, as topic names may contain `-`.
+    /// Parses the string form: a broker id, `leader:TOPIC-P`, `followers:TOPIC-P`, `coordinator:GROUP` or
+    /// `all`. The partition is the number after the last `-`, as topic names may contain `-`.
     pub fn parse(text: &str) -> Result<BrokerSelector, String> {
         if text == "all" {
             return Ok(BrokerSelector::All);
+        }
+        if let Some(group) = text.strip_prefix("coordinator:") {
+            if group.is_empty() {
+                return Err(format!(
+                    "invalid broker selector {text:?}: expected a group id after \"coordinator:\", e.g. \
+                     \"coordinator:data-platform-group\""
+                ));
+            }
+            return Ok(BrokerSelector::CoordinatorOf {
+                group: group.to_owned(),
+            });
         }
         if let Ok(id) = text.parse::<i32>() {
             return Ok(BrokerSelector::Id(BrokerId(id)));
@@ -52,7 +74,7 @@ impl BrokerSelector {
             _ => {
                 return Err(format!(
                     "invalid broker selector {text:?}: expected a broker id, \"leader:TOPIC-PARTITION\", \
-                     \"followers:TOPIC-PARTITION\" or \"all\""
+                     \"followers:TOPIC-PARTITION\", \"coordinator:GROUP\" or \"all\""
                 ));
             }
         };
@@ -76,8 +98,13 @@ impl BrokerSelector {
         }
     }
 
-    /// Checks the selector against the scenario's brokers and topics.
-    pub fn check(&self, brokers: u32, topics: &[TopicSpec]) -> Result<(), String> {
+    /// Checks the selector against the scenario's brokers, topics and consumer groups.
+    pub fn check(
+        &self,
+        brokers: u32,
+        topics: &[TopicSpec],
+        groups: &[ConsumerGroupSpec],
+    ) -> Result<(), String> {
         match self {
             BrokerSelector::Id(BrokerId(id)) => {
                 let exists = u32::try_from(*id).is_ok_and(|b| (1..=brokers).contains(&b));
@@ -104,8 +131,46 @@ impl BrokerSelector {
                 }
                 Ok(())
             }
+            BrokerSelector::CoordinatorOf { group } => {
+                if groups.iter().any(|g| &g.group_id == group) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "unknown consumer group '{group}' in \"{self}\": {}",
+                        groups_listed(groups)
+                    ))
+                }
+            }
             BrokerSelector::All => Ok(()),
         }
+    }
+
+    /// The resolution hook for [`BrokerSelector::CoordinatorOf`]: the selector of the group's coordinator,
+    /// the leader of `__consumer_offsets-N` with `N = abs(hash(group.id)) % offsets.topic.num.partitions`
+    /// ([`crate::group::offsets_partition_for`]), which the simulation then resolves as any
+    /// [`BrokerSelector::LeaderOf`] when the fault fires. `None` for the other selectors.
+    pub fn resolve_coordinator(&self, offsets_topic_num_partitions: u32) -> Option<BrokerSelector> {
+        match self {
+            BrokerSelector::CoordinatorOf { group } => Some(BrokerSelector::LeaderOf {
+                topic: OFFSETS_TOPIC.to_owned(),
+                partition: u32::try_from(offsets_partition_for(group, offsets_topic_num_partitions))
+                    .unwrap_or(0),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Kafka's internal offsets topic.
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+
+/// `the scenario's consumer groups are a, b` or `the scenario has no [[consumer_groups]]`.
+pub(crate) fn groups_listed(groups: &[ConsumerGroupSpec]) -> String {
+    if groups.is_empty() {
+        "the scenario has no [[consumer_groups]]".to_owned()
+    } else {
+        let names: Vec<&str> = groups.iter().map(|g| g.group_id.as_str()).collect();
+        format!("the scenario's consumer groups are {}", names.join(", "))
     }
 }
 
@@ -116,6 +181,7 @@ impl fmt::Display for BrokerSelector {
             BrokerSelector::Id(id) => write!(f, "{id}"),
             BrokerSelector::LeaderOf { topic, partition } => write!(f, "leader:{topic}-{partition}"),
             BrokerSelector::FollowersOf { topic, partition } => write!(f, "followers:{topic}-{partition}"),
+            BrokerSelector::CoordinatorOf { group } => write!(f, "coordinator:{group}"),
             BrokerSelector::All => f.write_str("all"),
         }
     }
@@ -147,7 +213,7 @@ impl DropDirection {
 }
 
 /// What a fault does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum FaultAction {
     /// Stop the broker(s) at once.
     Crash(BrokerSelector),
@@ -177,6 +243,9 @@ pub enum FaultAction {
         /// How long it lasts (`None`: until a heal).
         duration: Option<SimTime>,
     },
+    /// A fault of a consumer group member (`crash_member`, `close_member`, `pause_member`,
+    /// `set_processing`, `add_member`).
+    Member(MemberFault),
 }
 
 impl FaultAction {
@@ -189,23 +258,25 @@ impl FaultAction {
             FaultAction::Heal(_) => "heal",
             FaultAction::Slow { .. } => "slow",
             FaultAction::Drop { .. } => "drop",
+            FaultAction::Member(m) => m.name(),
         }
     }
 
-    /// The broker(s) the fault applies to.
-    pub fn broker(&self) -> &BrokerSelector {
+    /// The broker(s) the fault applies to; `None` for a member fault.
+    pub fn broker(&self) -> Option<&BrokerSelector> {
         match self {
             FaultAction::Crash(b)
             | FaultAction::Restart(b)
             | FaultAction::Isolate(b)
-            | FaultAction::Heal(b) => b,
-            FaultAction::Slow { broker, .. } | FaultAction::Drop { broker, .. } => broker,
+            | FaultAction::Heal(b) => Some(b),
+            FaultAction::Slow { broker, .. } | FaultAction::Drop { broker, .. } => Some(broker),
+            FaultAction::Member(_) => None,
         }
     }
 }
 
 /// One scheduled fault.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FaultSpec {
     /// When it fires.
     pub at: SimTime,
@@ -214,7 +285,22 @@ pub struct FaultSpec {
 }
 
 /// The actions a `[[faults]]` entry may name.
-pub const FAULT_ACTIONS: &[&str] = &["crash", "restart", "isolate", "heal", "slow", "drop"];
+pub const FAULT_ACTIONS: &[&str] = &[
+    "crash",
+    "restart",
+    "isolate",
+    "heal",
+    "slow",
+    "drop",
+    "crash_member",
+    "close_member",
+    "pause_member",
+    "set_processing",
+    "add_member",
+];
+
+/// The broker fault actions (the rest are member faults).
+const BROKER_ACTIONS: &[&str] = &["crash", "restart", "isolate", "heal", "slow", "drop"];
 
 /// A broker selector as written: a string or an integer.
 #[derive(Clone, Debug, PartialEq)]
@@ -230,7 +316,8 @@ impl<'de> Deserialize<'de> for RawSelector {
             type Value = RawSelector;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "a broker id, \"leader:TOPIC-PARTITION\", \"followers:TOPIC-PARTITION\" or \"all\"",
+                    "a broker id, \"leader:TOPIC-PARTITION\", \"followers:TOPIC-PARTITION\", \
+                     \"coordinator:GROUP\" or \"all\"",
                 )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSelector, E> {
@@ -251,13 +338,31 @@ impl<'de> Deserialize<'de> for RawSelector {
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFault {
-    at: RawDuration,
-    action: String,
+    pub(super) at: RawDuration,
+    pub(super) action: String,
     broker: Option<RawSelector>,
     latency: Option<RawDuration>,
     ratio: Option<f64>,
     direction: Option<String>,
-    duration: Option<RawDuration>,
+    pub(super) duration: Option<RawDuration>,
+    pub(super) member: Option<String>,
+    pub(super) group: Option<String>,
+    pub(super) processing: Option<RawProcessing>,
+    pub(super) config: Option<Props>,
+}
+
+/// What a fault entry is checked against.
+pub(crate) struct FaultContext<'a> {
+    /// The cluster's broker count.
+    pub(crate) brokers: u32,
+    /// The scenario's topics.
+    pub(crate) topics: &'a [TopicSpec],
+    /// The scenario's consumer groups.
+    pub(crate) groups: &'a [ConsumerGroupSpec],
+    /// The members `add_member` faults add.
+    pub(crate) added: &'a AddedMembers,
+    /// The end of the scenario.
+    pub(crate) end: SimTime,
 }
 
 impl RawFault {
@@ -265,10 +370,11 @@ impl RawFault {
     pub(crate) fn build(
         &self,
         path: &str,
-        brokers: u32,
-        topics: &[TopicSpec],
-        end: SimTime,
+        index: usize,
+        cx: &FaultContext<'_>,
+        warnings: &mut Vec<ScenarioWarning>,
     ) -> Result<FaultSpec, ScenarioError> {
+        let (brokers, topics, end) = (cx.brokers, cx.topics, cx.end);
         let err = |key: &str, message: String| ScenarioError::invalid(format!("{path}.{key}"), message);
         let at = self.at.resolve().map_err(|m| err("at", m))?;
         if at > end {
@@ -291,7 +397,8 @@ impl RawFault {
             if present && !allowed.contains(&action) {
                 let who = match allowed {
                     [one] => format!("a {one} fault"),
-                    _ => format!("a {} fault", allowed.join(" or ")),
+                    [init @ .., last] => format!("a {} or {last} fault", init.join(", ")),
+                    [] => "no".to_owned(),
                 };
                 Err(err(key, format!("only {who} takes a {key}, not {action}")))
             } else {
@@ -301,7 +408,32 @@ impl RawFault {
         takes("latency", self.latency.is_some(), &["slow"])?;
         takes("ratio", self.ratio.is_some(), &["drop"])?;
         takes("direction", self.direction.is_some(), &["drop"])?;
-        takes("duration", self.duration.is_some(), &["slow", "drop"])?;
+        takes(
+            "duration",
+            self.duration.is_some(),
+            &["slow", "drop", "pause_member"],
+        )?;
+        takes(
+            "member",
+            self.member.is_some(),
+            &["crash_member", "close_member", "pause_member", "set_processing"],
+        )?;
+        takes("group", self.group.is_some(), &["add_member", "set_processing"])?;
+        takes("processing", self.processing.is_some(), &["set_processing"])?;
+        takes("config", self.config.is_some(), &["add_member"])?;
+        if !BROKER_ACTIONS.contains(&action) {
+            if self.broker.is_some() {
+                return Err(err(
+                    "broker",
+                    format!("a member fault takes no broker, not {action}"),
+                ));
+            }
+            let member = self.build_member(path, index, at, cx, warnings)?;
+            return Ok(FaultSpec {
+                at,
+                action: FaultAction::Member(member),
+            });
+        }
 
         let broker = match &self.broker {
             Some(RawSelector::Int(id)) => match i32::try_from(*id) {
@@ -319,7 +451,9 @@ impl RawFault {
             }
             None => BrokerSelector::All,
         };
-        broker.check(brokers, topics).map_err(|m| err("broker", m))?;
+        broker
+            .check(brokers, topics, cx.groups)
+            .map_err(|m| err("broker", m))?;
         let duration = match &self.duration {
             Some(d) => {
                 let d = d.resolve().map_err(|m| err("duration", m))?;

@@ -283,6 +283,9 @@ impl Simulation {
                 };
                 self.leader_of(tp).into_iter().collect()
             }
+            // TODO(wiring): `sel.resolve_coordinator(offsets.topic.num.partitions)` once the simulation has
+            // `__consumer_offsets` and group coordinators.
+            BrokerSelector::CoordinatorOf { .. } => Vec::new(),
             BrokerSelector::FollowersOf { topic, partition } => {
                 let Some(tp) = tp_of(topic, *partition) else {
                     return Vec::new();
@@ -304,7 +307,8 @@ impl Simulation {
     }
 
     fn resolve(&mut self, at: SimTime, action: &FaultAction) -> Vec<Fault> {
-        let nodes: Vec<NodeId> = (self.selected(action.broker()).into_iter())
+        let selected = action.broker().map(|b| self.selected(b)).unwrap_or_default();
+        let nodes: Vec<NodeId> = (selected.into_iter())
             .filter_map(|b| self.broker_node(b))
             .collect();
         match action {
@@ -312,6 +316,8 @@ impl Simulation {
             FaultAction::Restart(_) => nodes.into_iter().map(Fault::Restart).collect(),
             FaultAction::Isolate(_) => nodes.into_iter().map(Fault::Isolate).collect(),
             FaultAction::Heal(_) => vec![Fault::Heal],
+            // TODO(wiring): member faults act on consumer nodes, which the simulation does not have yet.
+            FaultAction::Member(_) => Vec::new(),
             FaultAction::Slow {
                 latency, duration, ..
             } => {

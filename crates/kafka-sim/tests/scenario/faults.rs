@@ -87,7 +87,8 @@ fn fault_checks() {
     }
     assert_eq!(
         fault("at = \"1s\"\naction = \"explode\""),
-        "faults[0].action: unknown action \"explode\": expected one of crash, restart, isolate, heal, slow, drop"
+        "faults[0].action: unknown action \"explode\": expected one of crash, restart, isolate, heal, slow, drop, \
+         crash_member, close_member, pause_member, set_processing, add_member"
     );
     assert_eq!(
         fault("at = \"1s\"\naction = \"slow\""),
@@ -111,7 +112,7 @@ fn fault_checks() {
     );
     assert_eq!(
         fault("at = \"1s\"\naction = \"crash\"\nbroker = 1\nduration = \"5s\""),
-        "faults[0].duration: only a slow or drop fault takes a duration, not crash"
+        "faults[0].duration: only a slow, drop or pause_member fault takes a duration, not crash"
     );
     assert_eq!(
         fault("at = \"1s\"\naction = \"heal\"\nlatency = \"5s\""),
@@ -188,8 +189,8 @@ fn toml_errors_carry_line_and_column() {
     );
     assert!(
         error(&format!(
-            "{HEAD}[[faults]]\nat = \"1s\"\naction = \"heal\"\nmember = \"g/1\""
+            "{HEAD}[[faults]]\nat = \"1s\"\naction = \"heal\"\ntarget = \"g/1\""
         ))
-        .contains("unknown field `member`")
+        .contains("unknown field `target`")
     );
 }
