@@ -2,6 +2,7 @@
 
 use super::SessionId;
 use crate::error_code::ErrorCode;
+use crate::group::delivery::MemberRef;
 use crate::ids::BrokerId;
 use crate::record::TopicPartition;
 use serde::Serialize;
@@ -165,5 +166,15 @@ pub enum ClusterEvent {
         error: ErrorCode,
         /// How many records.
         records: u64,
+    },
+    /// A consumer wrote a log line, Kafka's text (without the `[Consumer clientId=..., groupId=...] `
+    /// prefix: see `Consumer::log_prefix`).
+    Consumer {
+        /// Which member.
+        member: MemberRef,
+        /// `INFO`, `WARN` or `ERROR`.
+        level: &'static str,
+        /// The line.
+        message: String,
     },
 }

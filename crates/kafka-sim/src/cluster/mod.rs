@@ -16,6 +16,7 @@
 //! AlterPartition.
 
 pub mod broker;
+pub mod consumer_node;
 pub mod controller;
 pub mod events;
 pub mod producer_node;
@@ -33,6 +34,7 @@ use crate::producer::sender::PartitionResult;
 use crate::record::{RecordBatch, TopicPartition};
 use crate::replication::controller::PartitionRegistration;
 use crate::replication::leader::FetchResponsePartition;
+pub use consumer_node::{ConsumerNode, ConsumerTimer};
 pub use producer_node::{ProducerNode, ProducerSetup};
 
 use crate::ids::{BrokerId, NodeId};
@@ -325,6 +327,8 @@ pub enum ClusterTimer {
         /// The generation it was armed with.
         generation: u64,
     },
+    /// Consumer client: its timers.
+    Consumer(ConsumerTimer),
 }
 
 impl Label for ClusterTimer {
@@ -339,6 +343,7 @@ impl Label for ClusterTimer {
             ClusterTimer::DelayedProduceExpired { .. } => "DelayedProduceExpired",
             ClusterTimer::ProducerTick => "ProducerTick",
             ClusterTimer::ProducerWakeup { .. } => "ProducerWakeup",
+            ClusterTimer::Consumer(t) => t.label(),
         }
     }
 }
@@ -355,6 +360,8 @@ pub enum ClusterNode {
     Broker(BrokerNode),
     /// A producer client.
     Producer(ProducerNode),
+    /// A consumer client (one member of a consumer group).
+    Consumer(ConsumerNode),
 }
 
 impl ClusterNode {
@@ -381,6 +388,22 @@ impl ClusterNode {
             _ => None,
         }
     }
+
+    /// The consumer state, if this is a consumer client.
+    pub fn as_consumer(&self) -> Option<&ConsumerNode> {
+        match self {
+            ClusterNode::Consumer(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The consumer state, mutably (to drain its facts), if this is a consumer client.
+    pub fn as_consumer_mut(&mut self) -> Option<&mut ConsumerNode> {
+        match self {
+            ClusterNode::Consumer(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 impl Node for ClusterNode {
@@ -393,6 +416,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_start(now, ctx),
             ClusterNode::Broker(b) => b.on_start(now, ctx),
             ClusterNode::Producer(p) => p.on_start(now, ctx),
+            ClusterNode::Consumer(c) => c.on_start(now, ctx),
         }
     }
 
@@ -401,6 +425,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_message(now, from, msg, ctx),
             ClusterNode::Broker(b) => b.on_message(now, from, msg, ctx),
             ClusterNode::Producer(p) => p.on_message(now, from, msg, ctx),
+            ClusterNode::Consumer(c) => c.on_message(now, from, msg, ctx),
         }
     }
 
@@ -409,6 +434,11 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_timer(now, timer, ctx),
             ClusterNode::Broker(b) => b.on_timer(now, timer, ctx),
             ClusterNode::Producer(p) => p.on_timer(now, timer, ctx),
+            ClusterNode::Consumer(c) => {
+                if let ClusterTimer::Consumer(t) = timer {
+                    c.on_timer(now, t, ctx);
+                }
+            }
         }
     }
 
@@ -417,6 +447,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_crash(),
             ClusterNode::Broker(b) => b.on_crash(),
             ClusterNode::Producer(p) => p.on_crash(),
+            ClusterNode::Consumer(c) => c.on_crash(),
         }
     }
 }

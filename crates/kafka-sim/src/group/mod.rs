@@ -2,6 +2,7 @@
 //! client-side assignors, the broker-side group coordinator and the consumer client.
 
 pub mod assignor;
+pub mod consumer;
 pub mod delivery;
 pub mod wire;
 

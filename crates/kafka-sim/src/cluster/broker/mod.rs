@@ -442,7 +442,8 @@ impl BrokerNode {
             ClusterTimer::DelayedProduceExpired { seq } => self.on_delayed_produce_expired(now, seq, ctx),
             ClusterTimer::ZkSessionCheck { .. }
             | ClusterTimer::ProducerTick
-            | ClusterTimer::ProducerWakeup { .. } => {}
+            | ClusterTimer::ProducerWakeup { .. }
+            | ClusterTimer::Consumer(_) => {}
         }
     }
 }
