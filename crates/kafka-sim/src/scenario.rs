@@ -250,8 +250,7 @@ impl Scenario {
                 })
                 .collect(),
             producers: crate::sim::scenario_producers(self),
-            // TODO(wiring): consumer groups (`self.consumer_groups`) and member faults are not yet passed to
-            // the simulation; the step that adds consumer and coordinator nodes to `SimSpec` does that.
+            groups: crate::sim::scenario_groups(&self.consumer_groups),
         }
     }
 

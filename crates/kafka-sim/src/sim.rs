@@ -79,6 +79,9 @@ pub struct SimSpec {
     /// The producer clients (nodes `brokers + 1 ..`), added with the produce path; not serialized.
     #[serde(skip)]
     pub producers: Vec<ProducerSetup>,
+    /// The consumer groups (members become nodes when they start); not serialized.
+    #[serde(skip)]
+    pub groups: Vec<GroupSetup>,
 }
 
 impl Default for SimSpec {
@@ -92,6 +95,7 @@ impl Default for SimSpec {
             replication: ReplicationSettings::default(),
             topics: Vec::new(),
             producers: Vec::new(),
+            groups: Vec::new(),
         }
     }
 }
@@ -106,6 +110,14 @@ pub enum SpecError {
         max: u32,
         /// What was asked for.
         got: u32,
+    },
+    /// A consumer group subscribes to a topic the spec does not create.
+    #[error("consumer group '{group}' subscribes to unknown topic '{topic}'")]
+    UnknownGroupTopic {
+        /// The group.
+        group: String,
+        /// The topic.
+        topic: String,
     },
     /// A producer writes to a topic the spec does not create.
     #[error("producer '{producer}' writes to unknown topic '{topic}'")]
@@ -124,6 +136,7 @@ pub struct Simulation {
     kernel: Kernel<ClusterNode>,
     checker: InvariantChecker,
     clients: producer_api::ClientState,
+    groups: group_api::GroupState,
 }
 
 impl Simulation {
@@ -158,12 +171,28 @@ impl Simulation {
             kernel.add_node(ClusterNode::Broker(broker));
         }
         let clients = producer_api::add_producers(&spec, &mut kernel)?;
-        Ok(Simulation {
+        for g in &spec.groups {
+            if let Some(topic) = g
+                .topics
+                .iter()
+                .find(|t| !spec.topics.iter().any(|s| &s.name == *t))
+            {
+                return Err(SpecError::UnknownGroupTopic {
+                    group: g.group_id.clone(),
+                    topic: topic.clone(),
+                });
+            }
+        }
+        let groups = group_api::GroupState::new(&spec.groups);
+        let mut sim = Simulation {
             spec,
             kernel,
             checker: InvariantChecker::new(),
             clients,
-        })
+            groups,
+        };
+        sim.run_group_work(SimTime::ZERO);
+        Ok(sim)
     }
     /// The simulated clock.
     pub fn now(&self) -> SimTime {
@@ -193,9 +222,17 @@ impl Simulation {
     /// Processes every event up to and including `t`, then sets the clock to `t`. Scenario faults
     /// ([`Simulation::schedule_scenario_fault`]) fire on the way, their selectors resolved then.
     pub fn run_until(&mut self, t: SimTime) {
-        while let Some(at) = self.next_scenario_fault().filter(|at| *at <= t) {
+        loop {
+            let next = match (self.next_scenario_fault(), self.groups.next_due()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let Some(at) = next.filter(|at| *at <= t) else {
+                break;
+            };
             self.run_events_until(at);
             self.fire_scenario_faults(at);
+            self.run_group_work(at);
         }
         self.run_events_until(t);
     }
@@ -324,8 +361,11 @@ impl Simulation {
     }
 }
 
+mod group_api;
 mod producer_api;
 mod replication_api;
+
+pub use group_api::{GroupSetup, LAG_SAMPLE_INTERVAL, kafka_assign, processing_of, scenario_groups};
 
 pub use producer_api::{ElectionCounts, MAX_NOTABLE_EVENTS, run_scenario, scenario_producers};
 

@@ -170,6 +170,7 @@ fn sim_spec_builds_a_simulation() {
                 unclean_leader_election_enable: Some(false),
             }],
             producers: kafka_sim::sim::scenario_producers(&s),
+            groups: Vec::new(),
         }
     );
     assert_eq!(spec.producers.len(), s.producers.len());

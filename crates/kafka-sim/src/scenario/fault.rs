@@ -293,6 +293,7 @@ pub const FAULT_ACTIONS: &[&str] = &[
     "slow",
     "drop",
     "crash_member",
+    "restart_member",
     "close_member",
     "pause_member",
     "set_processing",
@@ -416,7 +417,13 @@ impl RawFault {
         takes(
             "member",
             self.member.is_some(),
-            &["crash_member", "close_member", "pause_member", "set_processing"],
+            &[
+                "crash_member",
+                "restart_member",
+                "close_member",
+                "pause_member",
+                "set_processing",
+            ],
         )?;
         takes("group", self.group.is_some(), &["add_member", "set_processing"])?;
         takes("processing", self.processing.is_some(), &["set_processing"])?;

@@ -84,6 +84,9 @@ pub enum MemberFault {
     /// `crash_member`: the member's process dies at once: no commit, no LeaveGroup; the coordinator notices
     /// after `session.timeout.ms`.
     Crash(MemberAddr),
+    /// `restart_member`: a crashed (or closed) member's process starts again with the same
+    /// configuration: a static member rejoins under its `group.instance.id`.
+    Restart(MemberAddr),
     /// `close_member`: `KafkaConsumer.close()`: an auto-commit member commits, then the member sends
     /// LeaveGroup (a static member does not: Kafka 3.7 keeps it until its session expires).
     Close(MemberAddr),
@@ -118,6 +121,7 @@ impl MemberFault {
     pub fn name(&self) -> &'static str {
         match self {
             MemberFault::Crash(_) => "crash_member",
+            MemberFault::Restart(_) => "restart_member",
             MemberFault::Close(_) => "close_member",
             MemberFault::Pause { .. } => "pause_member",
             MemberFault::SetProcessing { .. } => "set_processing",
@@ -253,6 +257,7 @@ impl RawFault {
         };
         Ok(match action {
             "crash_member" => MemberFault::Crash(member),
+            "restart_member" => MemberFault::Restart(member),
             "close_member" => MemberFault::Close(member),
             "pause_member" => {
                 let Some(d) = &self.duration else {

@@ -316,8 +316,10 @@ impl Simulation {
             FaultAction::Restart(_) => nodes.into_iter().map(Fault::Restart).collect(),
             FaultAction::Isolate(_) => nodes.into_iter().map(Fault::Isolate).collect(),
             FaultAction::Heal(_) => vec![Fault::Heal],
-            // TODO(wiring): member faults act on consumer nodes, which the simulation does not have yet.
-            FaultAction::Member(_) => Vec::new(),
+            FaultAction::Member(m) => {
+                self.apply_member_fault(m);
+                Vec::new()
+            }
             FaultAction::Slow {
                 latency, duration, ..
             } => {
