@@ -1,6 +1,7 @@
 //! Consumer groups, as Kafka 3.7's classic protocol runs them: the wire protocol ([`wire`]), the
 //! client-side assignors, the broker-side group coordinator and the consumer client.
 
+pub mod coordinator;
 pub mod delivery;
 pub mod wire;
 

@@ -67,6 +67,9 @@ pub struct JoinProtocol {
 pub struct JoinGroupRequest {
     /// `group.id`.
     pub group_id: String,
+    /// The request header's `client.id` (`consumer-<group>-<n>`): the prefix of the member id the
+    /// coordinator assigns.
+    pub client_id: String,
     /// `session.timeout.ms`.
     pub session_timeout_ms: i32,
     /// The rebalance timeout: the consumer's `max.poll.interval.ms`.
