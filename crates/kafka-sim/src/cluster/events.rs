@@ -2,6 +2,7 @@
 
 use super::SessionId;
 use crate::error_code::ErrorCode;
+use crate::group::coordinator::GroupEvent;
 use crate::ids::BrokerId;
 use crate::record::TopicPartition;
 use serde::Serialize;
@@ -165,5 +166,12 @@ pub enum ClusterEvent {
         error: ErrorCode,
         /// How many records.
         records: u64,
+    },
+    /// A broker's group coordinator reported something (membership, rebalances, loading, log lines).
+    Group {
+        /// The coordinator's broker.
+        broker: BrokerId,
+        /// What happened.
+        event: GroupEvent,
     },
 }

@@ -18,6 +18,7 @@
 pub mod broker;
 pub mod controller;
 pub mod events;
+pub mod probe;
 pub mod producer_node;
 pub mod wire;
 pub mod zookeeper;
@@ -28,11 +29,13 @@ pub use events::ClusterEvent;
 pub use wire::{FetchPartition, PartitionState, ReplicationSettings, TopicMeta, broker_node};
 pub use zookeeper::{ZkNode, ZkSession};
 
+use crate::group::coordinator::GroupTimer;
 use crate::group::wire::{ClientRequest, ClientResponse};
 use crate::producer::sender::PartitionResult;
-use crate::record::{RecordBatch, TopicPartition};
+use crate::record::{RecordBatch, TopicIdx, TopicPartition};
 use crate::replication::controller::PartitionRegistration;
 use crate::replication::leader::FetchResponsePartition;
+pub use probe::ProbeNode;
 pub use producer_node::{ProducerNode, ProducerSetup};
 
 use crate::ids::{BrokerId, NodeId};
@@ -249,6 +252,30 @@ pub enum ClusterMsg {
         /// The response.
         response: ClientResponse,
     },
+    /// Broker to ZooKeeper: create a topic's `/brokers/topics/<name>` znode, as ZooKeeper-mode
+    /// auto-creation does (for `__consumer_offsets` at the first FindCoordinator). ZooKeeper gives it
+    /// the next topic index; an existing name is left alone.
+    ZkCreateTopic {
+        /// The topic (its `idx` and `assignment` are ignored).
+        topic: TopicMeta,
+    },
+    /// ZooKeeper to the controller: the `/brokers/topics` watch fired for new topics.
+    ZkTopicsChanged {
+        /// The controller epoch this is meant for.
+        epoch: u32,
+        /// The new topics.
+        topics: Vec<TopicMeta>,
+    },
+    /// Controller to brokers: the leaders of `__consumer_offsets` (the part of the metadata cache
+    /// FindCoordinator reads); sent only once that topic exists.
+    OffsetsTopicMetadata {
+        /// The controller's epoch.
+        controller_epoch: u32,
+        /// The topic's index.
+        topic: TopicIdx,
+        /// Per partition, its leader.
+        leaders: Vec<Option<BrokerId>>,
+    },
 }
 
 impl Label for ClusterMsg {
@@ -281,6 +308,9 @@ impl Label for ClusterMsg {
             ClusterMsg::MetadataResponse { .. } => "MetadataResponse",
             ClusterMsg::ClientRequest { request, .. } => request.api_name(),
             ClusterMsg::ClientResponse { response, .. } => response.api_name(),
+            ClusterMsg::ZkCreateTopic { .. } => "ZkCreateTopic",
+            ClusterMsg::ZkTopicsChanged { .. } => "ZkTopicsChanged",
+            ClusterMsg::OffsetsTopicMetadata { .. } => "OffsetsTopicMetadata",
         }
     }
 }
@@ -325,6 +355,9 @@ pub enum ClusterTimer {
         /// The generation it was armed with.
         generation: u64,
     },
+    /// Broker: a group coordinator timer, or one of the consumer-facing waits (commit replication,
+    /// held consumer fetch).
+    Group(GroupTimer),
 }
 
 impl Label for ClusterTimer {
@@ -339,6 +372,7 @@ impl Label for ClusterTimer {
             ClusterTimer::DelayedProduceExpired { .. } => "DelayedProduceExpired",
             ClusterTimer::ProducerTick => "ProducerTick",
             ClusterTimer::ProducerWakeup { .. } => "ProducerWakeup",
+            ClusterTimer::Group(t) => t.label(),
         }
     }
 }
@@ -355,6 +389,8 @@ pub enum ClusterNode {
     Broker(BrokerNode),
     /// A producer client.
     Producer(ProducerNode),
+    /// A scripted client that sends [`ClientRequest`]s and keeps the answers (tests, demos).
+    Probe(ProbeNode),
 }
 
 impl ClusterNode {
@@ -381,6 +417,14 @@ impl ClusterNode {
             _ => None,
         }
     }
+
+    /// The probe client, if this is one.
+    pub fn as_probe(&self) -> Option<&ProbeNode> {
+        match self {
+            ClusterNode::Probe(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 impl Node for ClusterNode {
@@ -393,6 +437,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_start(now, ctx),
             ClusterNode::Broker(b) => b.on_start(now, ctx),
             ClusterNode::Producer(p) => p.on_start(now, ctx),
+            ClusterNode::Probe(p) => p.on_start(now, ctx),
         }
     }
 
@@ -401,6 +446,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_message(now, from, msg, ctx),
             ClusterNode::Broker(b) => b.on_message(now, from, msg, ctx),
             ClusterNode::Producer(p) => p.on_message(now, from, msg, ctx),
+            ClusterNode::Probe(p) => p.on_message(now, from, msg, ctx),
         }
     }
 
@@ -409,6 +455,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_timer(now, timer, ctx),
             ClusterNode::Broker(b) => b.on_timer(now, timer, ctx),
             ClusterNode::Producer(p) => p.on_timer(now, timer, ctx),
+            ClusterNode::Probe(p) => p.on_timer(now, timer, ctx),
         }
     }
 
@@ -417,6 +464,7 @@ impl Node for ClusterNode {
             ClusterNode::ZooKeeper(zk) => zk.on_crash(),
             ClusterNode::Broker(b) => b.on_crash(),
             ClusterNode::Producer(p) => p.on_crash(),
+            ClusterNode::Probe(p) => p.on_crash(),
         }
     }
 }

@@ -15,6 +15,7 @@
 mod events;
 mod group;
 mod join;
+mod membership;
 mod offsets;
 pub mod records;
 #[cfg(test)]
@@ -314,8 +315,10 @@ impl GroupCoordinator {
             .filter(|g| self.partition_for(g) == partition)
             .cloned()
             .collect();
+        let mut offsets = 0usize;
         for id in &gone {
             if let Some(g) = self.groups.remove(id) {
+                offsets += g.committed.len();
                 for m in g.members.values() {
                     if let Some(r) = m.awaiting_join {
                         out.respond(r, join::join_error(ErrorCode::NotCoordinator, &m.id));
@@ -335,8 +338,7 @@ impl GroupCoordinator {
                 .extend(self.commit_completed(t, ErrorCode::NotCoordinator).responses);
         }
         out.log(format!(
-            "Finished unloading __consumer_offsets-{partition}. Removed {} cached offsets and {} cached groups.",
-            0,
+            "Finished unloading __consumer_offsets-{partition}. Removed {offsets} cached offsets and {} cached groups.",
             gone.len()
         ));
         out.events.push(GroupEvent::Unloaded {
