@@ -301,9 +301,14 @@ impl Simulation {
         let nodes = self
             .kernel
             .nodes()
-            .filter(|(_, node)| node.as_producer().is_none() && node.as_consumer().is_none())
+            .filter(|(_, node)| {
+                node.as_producer().is_none() && node.as_consumer().is_none() && node.as_probe().is_none()
+            })
             .map(|(id, node)| match node {
-                ClusterNode::ZooKeeper(_) | ClusterNode::Producer(_) | ClusterNode::Consumer(_) => NodeView {
+                ClusterNode::ZooKeeper(_)
+                | ClusterNode::Producer(_)
+                | ClusterNode::Consumer(_)
+                | ClusterNode::Probe(_) => NodeView {
                     id,
                     kind: NodeKind::ZooKeeper,
                     name: "ZooKeeper".into(),

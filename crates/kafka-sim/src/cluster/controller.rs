@@ -111,6 +111,16 @@ impl ControllerRole {
         self.create_pending_topics(ctx);
     }
 
+    /// The `/brokers/topics` watch: new topics (auto-created) are created once enough brokers live.
+    pub(super) fn on_topics_changed(&mut self, topics: Vec<TopicMeta>, ctx: &mut Ctx<'_, ClusterNode>) {
+        for t in topics {
+            if !self.topics.iter().any(|x| x.idx == t.idx || x.name == t.name) {
+                self.topics.push(t);
+            }
+        }
+        self.create_pending_topics(ctx);
+    }
+
     pub(super) fn on_controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx<'_, ClusterNode>) {
         let out = self.state.on_controlled_shutdown(broker);
         self.apply(out, ctx);
@@ -282,7 +292,39 @@ impl ControllerRole {
                 ctx.send(broker_node(*b), msg);
             }
         }
+        self.send_offsets_metadata(&out, ctx);
         self.update_metadata(out.update_metadata_to, ctx);
+    }
+
+    /// Once `__consumer_offsets` exists: its leaders to every live broker whenever they may have
+    /// changed or a broker needs a full metadata update (FindCoordinator reads them).
+    fn send_offsets_metadata(&self, out: &ControllerOutcome, ctx: &mut Ctx<'_, ClusterNode>) {
+        let Some(meta) = (self.topics.iter())
+            .find(|t| t.name == crate::group::coordinator::OFFSETS_TOPIC && t.assignment.is_some())
+        else {
+            return;
+        };
+        let touched = out.changes.iter().any(|c| c.partition.topic == meta.idx);
+        if !touched && out.update_metadata_to.is_empty() {
+            return;
+        }
+        let leaders: Vec<Option<BrokerId>> = (0..meta.partitions)
+            .map(|p| {
+                let tp = TopicPartition {
+                    topic: meta.idx,
+                    partition: i32::try_from(p).unwrap_or(i32::MAX),
+                };
+                self.state.partition(tp).and_then(|r| r.leader)
+            })
+            .collect();
+        for b in self.live() {
+            let msg = ClusterMsg::OffsetsTopicMetadata {
+                controller_epoch: self.epoch,
+                topic: meta.idx,
+                leaders: leaders.clone(),
+            };
+            ctx.send(broker_node(b), msg);
+        }
     }
 
     /// The broker acting as controller.

@@ -2,6 +2,7 @@
 
 use super::SessionId;
 use crate::error_code::ErrorCode;
+use crate::group::coordinator::GroupEvent;
 use crate::group::delivery::MemberRef;
 use crate::ids::BrokerId;
 use crate::record::TopicPartition;
@@ -176,5 +177,12 @@ pub enum ClusterEvent {
         level: &'static str,
         /// The line.
         message: String,
+    },
+    /// A broker's group coordinator reported something (membership, rebalances, loading, log lines).
+    Group {
+        /// The coordinator's broker.
+        broker: BrokerId,
+        /// What happened.
+        event: GroupEvent,
     },
 }

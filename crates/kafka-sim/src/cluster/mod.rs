@@ -19,6 +19,7 @@ pub mod broker;
 pub mod consumer_node;
 pub mod controller;
 pub mod events;
+pub mod probe;
 pub mod producer_node;
 pub mod wire;
 pub mod zookeeper;
@@ -29,12 +30,14 @@ pub use events::ClusterEvent;
 pub use wire::{FetchPartition, PartitionState, ReplicationSettings, TopicMeta, broker_node};
 pub use zookeeper::{ZkNode, ZkSession};
 
+use crate::group::coordinator::GroupTimer;
 use crate::group::wire::{ClientRequest, ClientResponse};
 use crate::producer::sender::PartitionResult;
-use crate::record::{RecordBatch, TopicPartition};
+use crate::record::{RecordBatch, TopicIdx, TopicPartition};
 use crate::replication::controller::PartitionRegistration;
 use crate::replication::leader::FetchResponsePartition;
 pub use consumer_node::{ConsumerNode, ConsumerTimer};
+pub use probe::ProbeNode;
 pub use producer_node::{ProducerNode, ProducerSetup};
 
 use crate::ids::{BrokerId, NodeId};
@@ -251,6 +254,30 @@ pub enum ClusterMsg {
         /// The response.
         response: ClientResponse,
     },
+    /// Broker to ZooKeeper: create a topic's `/brokers/topics/<name>` znode, as ZooKeeper-mode
+    /// auto-creation does (for `__consumer_offsets` at the first FindCoordinator). ZooKeeper gives it
+    /// the next topic index; an existing name is left alone.
+    ZkCreateTopic {
+        /// The topic (its `idx` and `assignment` are ignored).
+        topic: TopicMeta,
+    },
+    /// ZooKeeper to the controller: the `/brokers/topics` watch fired for new topics.
+    ZkTopicsChanged {
+        /// The controller epoch this is meant for.
+        epoch: u32,
+        /// The new topics.
+        topics: Vec<TopicMeta>,
+    },
+    /// Controller to brokers: the leaders of `__consumer_offsets` (the part of the metadata cache
+    /// FindCoordinator reads); sent only once that topic exists.
+    OffsetsTopicMetadata {
+        /// The controller's epoch.
+        controller_epoch: u32,
+        /// The topic's index.
+        topic: TopicIdx,
+        /// Per partition, its leader.
+        leaders: Vec<Option<BrokerId>>,
+    },
 }
 
 impl Label for ClusterMsg {
@@ -283,6 +310,9 @@ impl Label for ClusterMsg {
             ClusterMsg::MetadataResponse { .. } => "MetadataResponse",
             ClusterMsg::ClientRequest { request, .. } => request.api_name(),
             ClusterMsg::ClientResponse { response, .. } => response.api_name(),
+            ClusterMsg::ZkCreateTopic { .. } => "ZkCreateTopic",
+            ClusterMsg::ZkTopicsChanged { .. } => "ZkTopicsChanged",
+            ClusterMsg::OffsetsTopicMetadata { .. } => "OffsetsTopicMetadata",
         }
     }
 }
@@ -329,6 +359,9 @@ pub enum ClusterTimer {
     },
     /// Consumer client: its timers.
     Consumer(ConsumerTimer),
+    /// Broker: a group coordinator timer, or one of the consumer-facing waits (commit replication,
+    /// held consumer fetch).
+    Group(GroupTimer),
 }
 
 impl Label for ClusterTimer {
@@ -344,6 +377,7 @@ impl Label for ClusterTimer {
             ClusterTimer::ProducerTick => "ProducerTick",
             ClusterTimer::ProducerWakeup { .. } => "ProducerWakeup",
             ClusterTimer::Consumer(t) => t.label(),
+            ClusterTimer::Group(t) => t.label(),
         }
     }
 }
@@ -362,6 +396,8 @@ pub enum ClusterNode {
     Producer(ProducerNode),
     /// A consumer client (one member of a consumer group).
     Consumer(ConsumerNode),
+    /// A scripted client that sends [`ClientRequest`]s and keeps the answers (tests, demos).
+    Probe(ProbeNode),
 }
 
 impl ClusterNode {
@@ -404,6 +440,14 @@ impl ClusterNode {
             _ => None,
         }
     }
+
+    /// The probe client, if this is one.
+    pub fn as_probe(&self) -> Option<&ProbeNode> {
+        match self {
+            ClusterNode::Probe(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 impl Node for ClusterNode {
@@ -417,6 +461,7 @@ impl Node for ClusterNode {
             ClusterNode::Broker(b) => b.on_start(now, ctx),
             ClusterNode::Producer(p) => p.on_start(now, ctx),
             ClusterNode::Consumer(c) => c.on_start(now, ctx),
+            ClusterNode::Probe(p) => p.on_start(now, ctx),
         }
     }
 
@@ -426,6 +471,7 @@ impl Node for ClusterNode {
             ClusterNode::Broker(b) => b.on_message(now, from, msg, ctx),
             ClusterNode::Producer(p) => p.on_message(now, from, msg, ctx),
             ClusterNode::Consumer(c) => c.on_message(now, from, msg, ctx),
+            ClusterNode::Probe(p) => p.on_message(now, from, msg, ctx),
         }
     }
 
@@ -439,6 +485,7 @@ impl Node for ClusterNode {
                     c.on_timer(now, t, ctx);
                 }
             }
+            ClusterNode::Probe(p) => p.on_timer(now, timer, ctx),
         }
     }
 
@@ -448,6 +495,7 @@ impl Node for ClusterNode {
             ClusterNode::Broker(b) => b.on_crash(),
             ClusterNode::Producer(p) => p.on_crash(),
             ClusterNode::Consumer(c) => c.on_crash(),
+            ClusterNode::Probe(p) => p.on_crash(),
         }
     }
 }

@@ -230,7 +230,31 @@ impl ZkNode {
                     self.partitions.insert(tp, reg);
                 }
             }
+            ClusterMsg::ZkCreateTopic { topic } => self.create_topic(topic, ctx),
             _ => {}
+        }
+    }
+
+    /// Creates `/brokers/topics/<name>` unless it exists (auto-creation by a broker), with the next
+    /// topic index, and fires the controller's `/brokers/topics` watch.
+    fn create_topic(&mut self, mut topic: TopicMeta, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.topics.iter().any(|t| t.name == topic.name) {
+            return;
+        }
+        let next = self.topics.iter().map(|t| t.idx.0 + 1).max().unwrap_or(0);
+        topic.idx = crate::record::TopicIdx(next);
+        topic.assignment = None;
+        self.topics.push(topic.clone());
+        if let Some(node) = self
+            .controller
+            .and_then(|c| self.brokers.get(&c))
+            .map(|(_, n)| *n)
+        {
+            let msg = ClusterMsg::ZkTopicsChanged {
+                epoch: self.controller_epoch,
+                topics: vec![topic],
+            };
+            ctx.send(node, msg);
         }
     }
 

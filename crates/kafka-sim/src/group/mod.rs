@@ -3,6 +3,7 @@
 
 pub mod assignor;
 pub mod consumer;
+pub mod coordinator;
 pub mod delivery;
 pub mod wire;
 

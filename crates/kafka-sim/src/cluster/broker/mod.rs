@@ -7,7 +7,9 @@
 //! drops the connection and tries to resume the session; if the server says the session expired,
 //! it opens a new one and registers again.
 
+mod consumer_fetch;
 mod fetcher;
+mod group;
 mod produce;
 mod replica_manager;
 
@@ -79,6 +81,8 @@ pub struct BrokerNode {
     pub(crate) truncations: Vec<crate::oracle::durability::TruncationEvent>,
     /// The produce path's state: delayed produces, producer states, the producer id counter.
     produce: produce::ProduceState,
+    /// Consumer groups: the coordinator, commits waiting for replication, held consumer fetches.
+    groups: group::GroupHost,
 }
 
 impl BrokerNode {
@@ -116,6 +120,7 @@ impl BrokerNode {
             next_seq: 0,
             truncations: Vec::new(),
             produce: produce::ProduceState::default(),
+            groups: group::GroupHost::new(Default::default()),
         }
     }
 
@@ -250,6 +255,7 @@ impl BrokerNode {
         self.park_timers.clear();
         self.stale_pending.clear();
         self.produce.on_crash();
+        self.groups.on_crash();
         for p in self.partitions.values_mut() {
             p.role = ReplicaRole::Offline;
         }
@@ -336,6 +342,11 @@ impl BrokerNode {
                 let role = ControllerRole::activate(self.broker_id, epoch, live, topics, &partitions, ctx);
                 self.role = Some(role);
             }
+            ClusterMsg::ZkTopicsChanged { epoch, topics } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_topics_changed(topics, ctx);
+                }
+            }
             ClusterMsg::ZkBrokersChanged { epoch, live } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
                     role.on_brokers_changed(&live, ctx);
@@ -365,7 +376,10 @@ impl BrokerNode {
             ClusterMsg::LeaderAndIsr {
                 controller_epoch,
                 partitions,
-            } => self.on_leader_and_isr(now, controller_epoch, partitions, ctx),
+            } => {
+                self.on_leader_and_isr(now, controller_epoch, partitions, ctx);
+                self.sync_coordinator(now, ctx);
+            }
             ClusterMsg::UpdateMetadata {
                 controller_epoch,
                 live,
@@ -400,6 +414,15 @@ impl BrokerNode {
                     role.on_controlled_shutdown(broker_id, ctx);
                 }
             }
+            ClusterMsg::ClientRequest {
+                correlation_id,
+                request,
+            } => self.on_client_request(now, from, correlation_id, request, ctx),
+            ClusterMsg::OffsetsTopicMetadata {
+                controller_epoch,
+                topic,
+                leaders,
+            } => self.on_offsets_topic_metadata(controller_epoch, topic, leaders),
             _ => {}
         }
     }
@@ -440,6 +463,7 @@ impl BrokerNode {
             }
             ClusterTimer::FetchRetry { leader, seq } => self.on_fetch_retry(now, leader, seq, ctx),
             ClusterTimer::DelayedProduceExpired { seq } => self.on_delayed_produce_expired(now, seq, ctx),
+            ClusterTimer::Group(t) => self.on_group_timer(now, t, ctx),
             ClusterTimer::ZkSessionCheck { .. }
             | ClusterTimer::ProducerTick
             | ClusterTimer::ProducerWakeup { .. }

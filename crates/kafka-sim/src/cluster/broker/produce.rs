@@ -213,10 +213,12 @@ impl BrokerNode {
     /// partitions are all decided.
     pub(super) fn complete_delayed_produces(
         &mut self,
-        _now: SimTime,
+        now: SimTime,
         tp: Option<TopicPartition>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
+        // Offset commits and consumer fetches wait on the same high watermarks.
+        self.complete_group_waits(now, tp, ctx);
         if self.produce.delayed.is_empty() {
             return;
         }
