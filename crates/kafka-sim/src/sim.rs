@@ -370,7 +370,10 @@ mod group_api;
 mod producer_api;
 mod replication_api;
 
-pub use group_api::{GroupSetup, LAG_SAMPLE_INTERVAL, kafka_assign, processing_of, scenario_groups};
+pub use group_api::{
+    GroupSetup, LAG_SAMPLE_INTERVAL, RebalanceStats, kafka_assign, processing_of, reason_category,
+    scenario_groups,
+};
 
 pub use producer_api::{ElectionCounts, MAX_NOTABLE_EVENTS, run_scenario, scenario_producers};
 

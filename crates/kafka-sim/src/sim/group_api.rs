@@ -101,9 +101,43 @@ struct GroupRun {
     lag: LagSeries,
 }
 
+/// A group's rebalances as its coordinators reported them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RebalanceStats {
+    /// How many rebalances started.
+    pub rebalances: u64,
+    /// Rebalances by reason: `new member`, `session timeout`, `leave`, `leader rejoin`,
+    /// `metadata change`, `pending sync expiration`, `other`.
+    pub reasons: BTreeMap<&'static str, u64>,
+    /// Members removed, by cause (`session timeout`, `leave`, `pending sync expiration`, `other`).
+    pub removals: BTreeMap<&'static str, u64>,
+}
+
+/// The reason category of a coordinator's rebalance or removal text (Kafka 3.7's wording).
+pub fn reason_category(reason: &str) -> &'static str {
+    if reason.contains("heartbeat expiration") {
+        "session timeout"
+    } else if reason.contains("LeaveGroup") {
+        "leave"
+    } else if reason.starts_with("Adding new member") {
+        "new member"
+    } else if reason.starts_with("Leader") {
+        "leader rejoin"
+    } else if reason.starts_with("Updating metadata") {
+        "metadata change"
+    } else if reason.contains("pending sync") {
+        "pending sync expiration"
+    } else if reason.contains("haven't joined") || reason.contains("pending join") {
+        "did not rejoin"
+    } else {
+        "other"
+    }
+}
+
 /// What the simulation keeps about consumer groups.
 #[derive(Clone, Debug, Default)]
 pub(super) struct GroupState {
+    stats: BTreeMap<String, RebalanceStats>,
     groups: Vec<GroupRun>,
     /// Members due to start: time, group index, number, configuration.
     pending: Vec<(SimTime, u16, u16, ConsumerConfig)>,
@@ -287,6 +321,41 @@ impl Simulation {
                 self.start_member(member.group_index, member.member, (**config).clone());
             }
         }
+    }
+
+    /// Counts a coordinator's rebalance and removal events.
+    pub(super) fn note_group_event(&mut self, event: &crate::group::coordinator::GroupEvent) {
+        use crate::group::coordinator::GroupEvent as E;
+        match event {
+            E::RebalanceStarted { group, reason, .. } => {
+                let st = self.groups.stats.entry(group.clone()).or_default();
+                st.rebalances += 1;
+                *st.reasons.entry(reason_category(reason)).or_default() += 1;
+            }
+            E::MemberRemoved { group, reason, .. } => {
+                let st = self.groups.stats.entry(group.clone()).or_default();
+                *st.removals.entry(reason_category(reason)).or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// Group `group_id`'s rebalance counts so far.
+    pub fn rebalance_stats(&self, group_id: &str) -> RebalanceStats {
+        self.groups.stats.get(group_id).cloned().unwrap_or_default()
+    }
+
+    /// The coordinator of `group_id` now (the live broker that has the group loaded, preferring the
+    /// leader of its `__consumer_offsets` partition) and its view of the group.
+    pub fn group_view(&self, group_id: &str) -> Option<(BrokerId, crate::group::coordinator::GroupView)> {
+        (self.kernel.nodes())
+            .filter(|(id, _)| self.kernel.is_up(*id))
+            .filter_map(|(_, n)| n.as_broker())
+            .filter_map(|b| {
+                let v = b.group_views().into_iter().find(|g| g.group_id == group_id)?;
+                Some((b.broker_id(), v))
+            })
+            .next()
     }
 
     /// Moves the members' delivery facts into the oracle.

@@ -126,16 +126,20 @@ impl Simulation {
     pub(super) fn collect_outcomes(&mut self, new: usize) {
         let now = self.kernel.now();
         let mut truncated: Vec<BrokerId> = Vec::new();
+        let mut group_events = Vec::new();
         let interesting = |e: &TraceEvent<ClusterEvent>| match e {
             TraceEvent::Fault(_) => true,
-            TraceEvent::Node { event, .. } => matches!(
-                event,
-                ClusterEvent::LeaderElected { .. }
-                    | ClusterEvent::Truncated { .. }
-                    | ClusterEvent::IsrShrunk { .. }
-                    | ClusterEvent::IsrExpanded { .. }
-                    | ClusterEvent::ProducerError { .. }
-            ),
+            TraceEvent::Node { event, .. } => {
+                matches!(
+                    event,
+                    ClusterEvent::LeaderElected { .. }
+                        | ClusterEvent::Truncated { .. }
+                        | ClusterEvent::IsrShrunk { .. }
+                        | ClusterEvent::IsrExpanded { .. }
+                        | ClusterEvent::ProducerError { .. }
+                        | ClusterEvent::Group { .. }
+                ) || matches!(event, ClusterEvent::Consumer { level, .. } if *level != "INFO")
+            }
             _ => false,
         };
         let entries: Vec<_> =
@@ -177,6 +181,17 @@ impl Simulation {
                     ClusterEvent::IsrShrunk { .. }
                     | ClusterEvent::IsrExpanded { .. }
                     | ClusterEvent::ProducerError { .. } => true,
+                    ClusterEvent::Group { event, .. } => {
+                        group_events.push(event.clone());
+                        matches!(
+                            event,
+                            crate::group::coordinator::GroupEvent::MemberJoined { .. }
+                                | crate::group::coordinator::GroupEvent::MemberRemoved { .. }
+                                | crate::group::coordinator::GroupEvent::RebalanceStarted { .. }
+                                | crate::group::coordinator::GroupEvent::RebalanceCompleted { .. }
+                        )
+                    }
+                    ClusterEvent::Consumer { .. } => true,
                     _ => false,
                 },
                 _ => false,
@@ -184,6 +199,9 @@ impl Simulation {
             if keep && self.clients.notable.len() < MAX_NOTABLE_EVENTS {
                 self.clients.notable.push((e.at, e.event.clone()));
             }
+        }
+        for e in &group_events {
+            self.note_group_event(e);
         }
         for b in truncated {
             let Some(node) = self.broker_node(b) else { continue };
