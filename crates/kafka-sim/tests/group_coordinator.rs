@@ -429,6 +429,10 @@ fn committed_offsets_survive_the_coordinators_crash() {
             .iter()
             .any(|e| matches!(e, GroupEvent::Loaded { partition, groups: 1, offsets: 2 } if *partition == p))
     );
+    let epoch = cl.offsets_registration(p).unwrap().leader_epoch;
+    assert!(cl.logs().contains(&format!(
+        "Finished loading offsets and group metadata from __consumer_offsets-{p} in 0 milliseconds for epoch {epoch}, of which 0 milliseconds was spent in the scheduler."
+    )));
 }
 
 #[test]
@@ -524,5 +528,56 @@ fn list_offsets_and_consumer_fetch_on_the_leader() {
     cl.run_for(ms(10));
     assert!(
         matches!(cl.probe().answer(corr), Some(ClientResponse::Fetch { partitions }) if partitions[0].batches.is_empty())
+    );
+}
+
+#[test]
+fn a_commit_that_cannot_be_replicated_times_out() {
+    let mut cl = Cluster::new(3);
+    let c = cl.coordinator();
+    let (m1, _m2) = stable_pair(&mut cl, c);
+    for b in (1..=3).map(BrokerId).filter(|b| *b != c) {
+        cl.k.apply(Fault::Crash(broker_node(b))).unwrap();
+    }
+    let commit = ClientRequest::OffsetCommit(OffsetCommitRequest {
+        group_id: G.into(),
+        generation_id: 1,
+        member_id: m1,
+        group_instance_id: None,
+        offsets: vec![(np(0), 5)],
+    });
+    let start = cl.k.now();
+    let corr = cl.send(c, commit);
+    // offsets.commit.timeout.ms = 5 s, well before the ISR could shrink (replica.lag.time.max.ms).
+    cl.run_for(ms(4_990));
+    assert_eq!(cl.probe().answer(corr), None);
+    cl.run_for(ms(20));
+    let (at, _, _, r) = cl
+        .probe()
+        .inbox
+        .iter()
+        .find(|(_, _, x, _)| *x == corr)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        r,
+        ClientResponse::OffsetCommit {
+            results: vec![(np(0), ErrorCode::RequestTimedOut)]
+        }
+    );
+    assert!(at - start >= ms(5_000));
+    let r = cl.ask(
+        c,
+        ClientRequest::OffsetFetch {
+            group_id: G.into(),
+            partitions: vec![np(0)],
+        },
+    );
+    assert_eq!(
+        r,
+        ClientResponse::OffsetFetch {
+            error: ErrorCode::None,
+            offsets: vec![(np(0), -1)]
+        }
     );
 }

@@ -184,17 +184,17 @@ impl BrokerNode {
                 let records: Vec<CommitRecord> = (h.log.batches().iter())
                     .filter_map(|b| CommitRecord::decode(&b.records))
                     .collect();
-                load.push((p, records));
+                load.push((p, h.role.leader_epoch(), records));
             } else if !leads && owns {
-                unload.push(p);
+                unload.push((p, h.role.leader_epoch()));
             }
         }
-        for p in unload {
-            let out = self.groups.coordinator.unload_partition(p);
+        for (p, epoch) in unload {
+            let out = self.groups.coordinator.unload_partition(p, epoch);
             self.apply_group_output(now, out, ctx);
         }
-        for (p, records) in load {
-            let out = self.groups.coordinator.load_partition(p, records);
+        for (p, epoch, records) in load {
+            let out = self.groups.coordinator.load_partition(p, epoch, records);
             self.apply_group_output(now, out, ctx);
         }
         self.complete_group_waits(now, None, ctx);

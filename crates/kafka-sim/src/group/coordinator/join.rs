@@ -140,7 +140,7 @@ impl GroupCoordinator {
         match state {
             GroupState::PreparingRebalance => {
                 let reason = format!(
-                    "Member {mid} is joining group during {state}; client reason: {}",
+                    "Member {mid} joining group during {state}; client reason: {}",
                     reason_text(&req.reason)
                 );
                 self.update_member_and_rebalance(now, reply, gid, req, reason, out);

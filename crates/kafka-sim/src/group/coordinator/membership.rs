@@ -130,14 +130,18 @@ impl GroupCoordinator {
         let Some(m) = g.members.get_mut(member_id) else {
             return ErrorCode::UnknownMemberId;
         };
+        if state == GroupState::Dead {
+            return ErrorCode::CoordinatorNotAvailable;
+        }
+        if generation != g.generation {
+            return ErrorCode::IllegalGeneration;
+        }
         match state {
-            GroupState::Dead => ErrorCode::CoordinatorNotAvailable,
-            GroupState::Empty => ErrorCode::UnknownMemberId,
+            GroupState::Empty | GroupState::Dead => ErrorCode::UnknownMemberId,
             GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
                 m.last_heard = now;
                 ErrorCode::RebalanceInProgress
             }
-            GroupState::Stable if generation != g.generation => ErrorCode::IllegalGeneration,
             GroupState::Stable => {
                 m.last_heard = now;
                 ErrorCode::None

@@ -268,11 +268,12 @@ impl GroupCoordinator {
         (!self.owns(self.partition_for(group))).then_some(ErrorCode::NotCoordinator)
     }
 
-    /// Loads partition `partition` (this broker became its leader): the committed offsets of its
-    /// groups, from its log's commit records in order.
+    /// Loads partition `partition` (this broker became its leader at `leader_epoch`, the coordinator
+    /// epoch): the committed offsets of its groups, from its log's commit records in order.
     pub fn load_partition(
         &mut self,
         partition: i32,
+        leader_epoch: i32,
         records: impl IntoIterator<Item = CommitRecord>,
     ) -> Output {
         let mut out = Output::default();
@@ -294,7 +295,7 @@ impl GroupCoordinator {
             found.insert(r.group);
         }
         out.log(format!(
-            "Finished loading offsets and group metadata from __consumer_offsets-{partition}"
+            "Finished loading offsets and group metadata from __consumer_offsets-{partition} in 0 milliseconds for epoch {leader_epoch}, of which 0 milliseconds was spent in the scheduler."
         ));
         out.events.push(GroupEvent::Loaded {
             partition,
@@ -304,9 +305,10 @@ impl GroupCoordinator {
         out
     }
 
-    /// Unloads partition `partition` (this broker stopped leading it): its groups go Dead, their
-    /// parked requests answer NOT_COORDINATOR, their commits in flight fail.
-    pub fn unload_partition(&mut self, partition: i32) -> Output {
+    /// Unloads partition `partition` (this broker stopped leading it; `leader_epoch` is the new
+    /// leader epoch): its groups go Dead, their parked requests answer NOT_COORDINATOR, their commits
+    /// in flight fail.
+    pub fn unload_partition(&mut self, partition: i32, leader_epoch: i32) -> Output {
         let mut out = Output::default();
         if !self.owned.remove(&partition) {
             return out;
@@ -338,7 +340,7 @@ impl GroupCoordinator {
                 .extend(self.commit_completed(t, ErrorCode::NotCoordinator).responses);
         }
         out.log(format!(
-            "Finished unloading __consumer_offsets-{partition}. Removed {offsets} cached offsets and {} cached groups.",
+            "Finished unloading __consumer_offsets-{partition} for coordinator epoch {leader_epoch}. Removed {offsets} cached offsets and {} cached groups.",
             gone.len()
         ));
         out.events.push(GroupEvent::Unloaded {

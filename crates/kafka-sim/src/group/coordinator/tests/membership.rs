@@ -167,7 +167,7 @@ fn unloading_answers_parked_requests_not_coordinator() {
     let m1 = h.member_id_for(1);
     h.join(1, &m1, None, &["range"]);
     let p = h.c.partition_for(G);
-    let out = h.c.unload_partition(p);
+    let out = h.c.unload_partition(p, 1);
     h.absorb(out);
     assert_eq!(h.joins()[0].1.error, ErrorCode::NotCoordinator);
     h.join(1, "", None, &["range"]);
@@ -178,7 +178,7 @@ fn unloading_answers_parked_requests_not_coordinator() {
         group: G.into(),
         offsets: vec![(np("orders", 3), 9)],
     };
-    let out = h.c.load_partition(p, vec![rec]);
+    let out = h.c.load_partition(p, 2, vec![rec]);
     assert!(out.events.contains(&GroupEvent::Loaded {
         partition: p,
         groups: 1,

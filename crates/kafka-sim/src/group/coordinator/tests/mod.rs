@@ -49,7 +49,7 @@ impl Harness {
     fn new() -> Self {
         let mut c = GroupCoordinator::new(GroupSettings::default());
         let p = c.partition_for(G);
-        let _ = c.load_partition(p, Vec::new());
+        let _ = c.load_partition(p, 0, Vec::new());
         Harness {
             c,
             now: SimTime::ZERO,
