@@ -291,7 +291,7 @@ impl BrokerNode {
                 self.apply_group_output(now, out, ctx);
             }
         }
-        self.wake_consumer_fetches(now, false, ctx);
+        self.wake_consumer_fetches(now, ctx);
     }
 
     pub(super) fn on_group_timer(&mut self, now: SimTime, timer: GroupTimer, ctx: &mut Ctx<'_, ClusterNode>) {
