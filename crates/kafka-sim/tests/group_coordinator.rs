@@ -220,14 +220,14 @@ fn a_silent_member_expires_and_the_group_rebalances() {
 }
 
 #[test]
-fn committed_offsets_survive_the_coordinators_crash() {
+fn committed_offsets_and_the_group_survive_the_coordinators_crash() {
     let mut cl = Cluster::new(3);
     let c = cl.coordinator();
-    let (m1, _m2) = stable_pair(&mut cl, c);
+    let (m1, m2) = stable_pair(&mut cl, c);
     let commit = ClientRequest::OffsetCommit(OffsetCommitRequest {
         group_id: G.into(),
         generation_id: 1,
-        member_id: m1,
+        member_id: m1.clone(),
         group_instance_id: None,
         offsets: vec![(np(0), 42), (np(1), 7)],
     });
@@ -252,6 +252,18 @@ fn committed_offsets_survive_the_coordinators_crash() {
     assert_ne!(new, c);
     let via = (1..=3).map(BrokerId).find(|b| *b != c).unwrap();
     assert_eq!(cl.find_coordinator(via), (ErrorCode::None, Some(new)));
+    // The group's stored metadata came with it: the members carry on at generation 1.
+    let g = cl.group(new).expect("loaded");
+    assert_eq!(
+        (g.state, g.generation, g.leader.as_deref()),
+        (GroupState::Stable, 1, Some(m1.as_str()))
+    );
+    assert_eq!(
+        cl.ask(new, heartbeat_req(&m2, 1)),
+        ClientResponse::Heartbeat {
+            error: ErrorCode::None
+        }
+    );
     let r = cl.ask(
         new,
         ClientRequest::OffsetFetch {
