@@ -138,15 +138,15 @@ impl BrokerNode {
         ctx.set_timer(SimTime::from_millis(u64::from(max_wait_ms)), timer);
     }
 
-    /// Answers the held fetches that now have `min_bytes` (or an error), or every one if `all`.
-    pub(super) fn wake_consumer_fetches(&mut self, now: SimTime, all: bool, ctx: &mut Ctx<'_, ClusterNode>) {
+    /// Answers the held fetches that now have `min_bytes` (or an error), or whose wait is over.
+    pub(super) fn wake_consumer_fetches(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
         if self.groups.fetches.held.is_empty() {
             return;
         }
         let mut done = Vec::new();
         for (seq, f) in &self.groups.fetches.held {
             let (results, bytes, error) = self.read_for_consumer(f);
-            if all || error || bytes >= u64::from(f.min_bytes.max(1)) || f.deadline <= now {
+            if error || bytes >= u64::from(f.min_bytes.max(1)) || f.deadline <= now {
                 done.push((*seq, f.reply, results));
             }
         }
@@ -162,6 +162,6 @@ impl BrokerNode {
         };
         let (results, _, _) = self.read_for_consumer(&f);
         send(ctx, f.reply, ClientResponse::Fetch { partitions: results });
-        self.wake_consumer_fetches(now, false, ctx);
+        self.wake_consumer_fetches(now, ctx);
     }
 }

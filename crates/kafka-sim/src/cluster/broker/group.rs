@@ -1,9 +1,9 @@
 //! The broker's side of consumer groups: FindCoordinator (creating `__consumer_offsets` through
 //! ZooKeeper at the first one, as ZooKeeper-mode auto-creation does), the [`GroupCoordinator`] it
-//! runs for the `__consumer_offsets` partitions it leads (loading their commits when it becomes
-//! leader, unloading when it stops), and offset commits appended to those partitions and answered
-//! once the high watermark passes them (`offsets.commit.required.acks=-1`, as `DelayedProduce`),
-//! or with `REQUEST_TIMED_OUT` after `offsets.commit.timeout.ms`.
+//! runs for the `__consumer_offsets` partitions it leads (loading their commits and group metadata
+//! when it becomes leader, unloading when it stops), and the coordinator's records appended to those
+//! partitions and reported once the high watermark passes them (`offsets.commit.required.acks=-1`,
+//! as `DelayedProduce`), or with `REQUEST_TIMED_OUT` after `offsets.commit.timeout.ms`.
 
 use super::BrokerNode;
 use super::replica_manager::{ReplicaRole, direct_batch, record_hw};
@@ -11,7 +11,7 @@ use crate::cluster::wire::TopicMeta;
 use crate::cluster::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer};
 use crate::error_code::ErrorCode;
 use crate::group::coordinator::{
-    CommitRecord, GroupCoordinator, GroupSettings, GroupTimer, GroupView, OFFSETS_TOPIC, Output, ReplyTo,
+    GroupCoordinator, GroupSettings, GroupTimer, GroupView, OFFSETS_TOPIC, OffsetsRecord, Output, ReplyTo,
 };
 use crate::group::offsets_partition_for;
 use crate::group::wire::{ClientRequest, ClientResponse};
@@ -181,20 +181,20 @@ impl BrokerNode {
             let leads = matches!(h.role, ReplicaRole::Leader(_));
             let owns = self.groups.coordinator.owns(p);
             if leads && !owns {
-                let records: Vec<CommitRecord> = (h.log.batches().iter())
-                    .filter_map(|b| CommitRecord::decode(&b.records))
+                let records: Vec<OffsetsRecord> = (h.log.batches().iter())
+                    .filter_map(|b| OffsetsRecord::decode(&b.records))
                     .collect();
-                load.push((p, records));
+                load.push((p, h.role.leader_epoch(), records));
             } else if !leads && owns {
-                unload.push(p);
+                unload.push((p, h.role.leader_epoch()));
             }
         }
-        for p in unload {
-            let out = self.groups.coordinator.unload_partition(p);
+        for (p, epoch) in unload {
+            let out = self.groups.coordinator.unload_partition(p, epoch);
             self.apply_group_output(now, out, ctx);
         }
-        for (p, records) in load {
-            let out = self.groups.coordinator.load_partition(p, records);
+        for (p, epoch, records) in load {
+            let out = self.groups.coordinator.load_partition(now, p, epoch, records);
             self.apply_group_output(now, out, ctx);
         }
         self.complete_group_waits(now, None, ctx);
@@ -230,12 +230,12 @@ impl BrokerNode {
         self.complete_group_waits(now, None, ctx);
     }
 
-    /// Appends a commit record to `__consumer_offsets-<partition>` as its leader, with acks=-1.
+    /// Appends a record (commit or group metadata) to `__consumer_offsets-<partition>` as its leader, with acks=-1.
     fn append_commit(
         &mut self,
         now: SimTime,
         partition: i32,
-        record: &CommitRecord,
+        record: &OffsetsRecord,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) -> Result<CommitWait, ErrorCode> {
         let me = self.broker_id;
@@ -291,7 +291,7 @@ impl BrokerNode {
                 self.apply_group_output(now, out, ctx);
             }
         }
-        self.wake_consumer_fetches(now, false, ctx);
+        self.wake_consumer_fetches(now, ctx);
     }
 
     pub(super) fn on_group_timer(&mut self, now: SimTime, timer: GroupTimer, ctx: &mut Ctx<'_, ClusterNode>) {

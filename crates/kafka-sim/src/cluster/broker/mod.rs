@@ -370,7 +370,11 @@ impl BrokerNode {
                 acks,
                 timeout_ms,
                 partitions,
-            } => self.on_produce(now, from, correlation_id, acks, timeout_ms, partitions, ctx),
+            } => {
+                self.on_produce(now, from, correlation_id, acks, timeout_ms, partitions, ctx);
+                // A lone replica's HW moves on the append itself: held consumer fetches may be done.
+                self.wake_consumer_fetches(now, ctx);
+            }
             ClusterMsg::InitProducerId => self.on_init_producer_id(from, ctx),
             ClusterMsg::MetadataRequest => self.on_metadata_request(from, ctx),
             ClusterMsg::LeaderAndIsr {

@@ -3,6 +3,7 @@
 
 use super::ReplyTo;
 use super::events::GroupState;
+use super::records::{GroupRecord, StoredMember};
 use crate::group::wire::{JoinGroupMember, JoinProtocol, NamedPartition};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
@@ -180,6 +181,74 @@ impl Group {
             .map(|m| m.protocols.iter().map(|p| p.name.clone()).collect())
             .collect();
         vote(&lists)
+    }
+
+    /// The group's metadata record, with `assignment` as each member's partitions.
+    pub fn record(&self, assignment: &[(String, Vec<NamedPartition>)]) -> GroupRecord {
+        let subs = self.member_metadata();
+        GroupRecord {
+            group: self.id.clone(),
+            generation: self.generation,
+            protocol_type: self.protocol_type.clone(),
+            protocol: self.protocol.clone(),
+            leader: self.leader.clone(),
+            members: (self.members.values())
+                .map(|m| StoredMember {
+                    member_id: m.id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    client_id: m.client_id.clone(),
+                    session_timeout_ms: m.session_timeout_ms,
+                    rebalance_timeout_ms: m.rebalance_timeout_ms,
+                    subscription: (subs.iter())
+                        .find(|s| s.member_id == m.id)
+                        .map(|s| s.metadata.clone())
+                        .unwrap_or_default(),
+                    assignment: (assignment.iter())
+                        .find(|(id, _)| *id == m.id)
+                        .map(|(_, a)| a.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Takes a loaded group record's state: Stable with its members, or Empty.
+    pub fn restore(&mut self, now: SimTime, r: GroupRecord) {
+        let committed = std::mem::take(&mut self.committed);
+        *self = Group::new(&r.group);
+        self.committed = committed;
+        self.generation = r.generation;
+        self.protocol_type = r.protocol_type;
+        self.protocol = r.protocol.clone();
+        for m in r.members {
+            self.add(Member {
+                id: m.member_id,
+                instance_id: m.instance_id,
+                client_id: m.client_id,
+                session_timeout_ms: m.session_timeout_ms,
+                rebalance_timeout_ms: m.rebalance_timeout_ms,
+                protocol_type: self.protocol_type.clone().unwrap_or_default(),
+                protocols: (r.protocol.iter())
+                    .map(|p| JoinProtocol {
+                        name: p.clone(),
+                        metadata: m.subscription.clone(),
+                    })
+                    .collect(),
+                last_heard: now,
+                awaiting_join: None,
+                awaiting_sync: None,
+                assignment: m.assignment,
+                is_new: false,
+                timer_armed: false,
+                added: 0,
+            });
+        }
+        self.leader = r.leader.filter(|l| self.members.contains_key(l));
+        self.state = if self.members.is_empty() {
+            GroupState::Empty
+        } else {
+            GroupState::Stable
+        };
     }
 
     /// Each member's metadata under the chosen protocol, for the leader's JoinGroup response.

@@ -3,7 +3,7 @@
 
 use super::events::{GroupEvent, GroupState, GroupTimer};
 use super::group::{Group, Member};
-use super::{GroupCoordinator, Output, ReplyTo, random_uuid};
+use super::{GroupCoordinator, InFlight, OffsetsRecord, Output, ReplyTo, random_uuid};
 use crate::error_code::ErrorCode;
 use crate::group::wire::{ClientResponse, JoinGroupRequest, JoinGroupResponse};
 use crate::rng::SimRng;
@@ -140,7 +140,7 @@ impl GroupCoordinator {
         match state {
             GroupState::PreparingRebalance => {
                 let reason = format!(
-                    "Member {mid} is joining group during {state}; client reason: {}",
+                    "Member {mid} joining group during {state}; client reason: {}",
                     reason_text(&req.reason)
                 );
                 self.update_member_and_rebalance(now, reply, gid, req, reason, out);
@@ -464,7 +464,8 @@ impl GroupCoordinator {
                 .or(g.leader.take());
         }
         g.generation += 1;
-        if g.members.is_empty() {
+        let empty = g.members.is_empty();
+        if empty {
             g.protocol = None;
             Self::transition(g, GroupState::Empty, out);
         } else {
@@ -515,6 +516,14 @@ impl GroupCoordinator {
         }
         for id in ids {
             self.arm_heartbeat(now, gid, &id, out);
+        }
+        if empty && let Some(g) = self.groups.get(gid) {
+            // An empty group's new generation is stored too (`storeGroup` with no members).
+            let record = OffsetsRecord::Group(g.record(&[]));
+            let then = InFlight::Store {
+                group: gid.to_string(),
+            };
+            self.store(gid, record, then, out);
         }
     }
 

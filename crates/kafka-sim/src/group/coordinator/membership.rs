@@ -3,9 +3,9 @@
 
 use super::events::{GroupEvent, GroupState, GroupTimer};
 use super::join::{join_error, sync_error};
-use super::{GroupCoordinator, Output, ReplyTo};
+use super::{GroupCoordinator, InFlight, OffsetsRecord, Output, PendingCommit, ReplyTo};
 use crate::error_code::ErrorCode;
-use crate::group::wire::{ClientResponse, LeavingMember, SyncGroupRequest};
+use crate::group::wire::{ClientResponse, LeavingMember, NamedPartition, SyncGroupRequest};
 use crate::time::SimTime;
 
 fn reason_text(r: &Option<String>) -> &str {
@@ -63,32 +63,29 @@ impl GroupCoordinator {
                         g.generation,
                         g.members.len()
                     ));
-                    let mut assignment = Vec::new();
-                    for m in g.members.values_mut() {
-                        m.assignment = (req.assignments.iter())
-                            .find(|(id, _)| *id == m.id)
-                            .map(|(_, a)| a.clone())
-                            .unwrap_or_default();
-                        assignment.push((m.id.clone(), m.assignment.clone()));
-                        if let Some(r) = m.awaiting_sync.take() {
-                            out.respond(
-                                r,
-                                ClientResponse::SyncGroup {
-                                    error: ErrorCode::None,
-                                    protocol_name: g.protocol.clone(),
-                                    assignment: m.assignment.clone(),
-                                },
-                            );
-                        }
-                    }
-                    Self::transition(g, GroupState::Stable, out);
-                    out.events.push(GroupEvent::RebalanceCompleted {
-                        group: gid.clone(),
-                        generation: g.generation,
-                        protocol: g.protocol.clone(),
-                        leader: g.leader.clone(),
-                        assignment,
-                    });
+                    // Every member gets an entry (missing ones an empty assignment), and the
+                    // assignment is stored before anyone learns it (`storeGroup`).
+                    let assignment: Vec<(String, Vec<NamedPartition>)> = (g.members.keys())
+                        .map(|id| {
+                            let a = (req.assignments.iter())
+                                .find(|(m, _)| m == id)
+                                .map(|(_, a)| a.clone())
+                                .unwrap_or_default();
+                            (id.clone(), a)
+                        })
+                        .collect();
+                    let record = OffsetsRecord::Group(g.record(&assignment));
+                    let generation = g.generation;
+                    self.store(
+                        &gid,
+                        record,
+                        InFlight::Sync {
+                            group: gid.clone(),
+                            generation,
+                            assignment,
+                        },
+                        out,
+                    );
                 }
             }
             GroupState::Stable => {
@@ -130,14 +127,18 @@ impl GroupCoordinator {
         let Some(m) = g.members.get_mut(member_id) else {
             return ErrorCode::UnknownMemberId;
         };
+        if state == GroupState::Dead {
+            return ErrorCode::CoordinatorNotAvailable;
+        }
+        if generation != g.generation {
+            return ErrorCode::IllegalGeneration;
+        }
         match state {
-            GroupState::Dead => ErrorCode::CoordinatorNotAvailable,
-            GroupState::Empty => ErrorCode::UnknownMemberId,
+            GroupState::Empty | GroupState::Dead => ErrorCode::UnknownMemberId,
             GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
                 m.last_heard = now;
                 ErrorCode::RebalanceInProgress
             }
-            GroupState::Stable if generation != g.generation => ErrorCode::IllegalGeneration,
             GroupState::Stable => {
                 m.last_heard = now;
                 ErrorCode::None
@@ -366,5 +367,74 @@ impl GroupCoordinator {
             }
         }
         self.after_removal(now, gid, reason, out);
+    }
+
+    /// Asks the broker to append `record` to the group's partition; `then` decides what its
+    /// outcome does ([`GroupCoordinator::commit_completed`]).
+    pub(super) fn store(&mut self, gid: &str, record: OffsetsRecord, then: InFlight, out: &mut Output) {
+        self.next_token += 1;
+        let token = self.next_token;
+        self.in_flight.insert(token, then);
+        out.commits.push(PendingCommit {
+            token,
+            partition: self.partition_for(gid),
+            record,
+        });
+    }
+
+    /// The leader's assignment is stored (or failed): `setAndPropagateAssignment` and Stable, or
+    /// `resetAndPropagateAssignmentError` and a new rebalance.
+    pub(super) fn assignment_stored(
+        &mut self,
+        gid: &str,
+        generation: i32,
+        assignment: Vec<(String, Vec<NamedPartition>)>,
+        error: ErrorCode,
+        out: &mut Output,
+    ) {
+        let Some(g) = self.groups.get_mut(gid) else {
+            return;
+        };
+        if !g.is(GroupState::CompletingRebalance) || g.generation != generation {
+            return;
+        }
+        if error != ErrorCode::None {
+            for m in g.members.values_mut() {
+                m.assignment.clear();
+                if let Some(r) = m.awaiting_sync.take() {
+                    out.respond(r, sync_error(error));
+                }
+            }
+            let reason = format!(
+                "Error {} when storing group assignment during SyncGroup",
+                error.name()
+            );
+            self.maybe_prepare_rebalance(SimTime::ZERO, gid, reason, out);
+            return;
+        }
+        for m in g.members.values_mut() {
+            m.assignment = (assignment.iter())
+                .find(|(id, _)| *id == m.id)
+                .map(|(_, a)| a.clone())
+                .unwrap_or_default();
+            if let Some(r) = m.awaiting_sync.take() {
+                out.respond(
+                    r,
+                    ClientResponse::SyncGroup {
+                        error: ErrorCode::None,
+                        protocol_name: g.protocol.clone(),
+                        assignment: m.assignment.clone(),
+                    },
+                );
+            }
+        }
+        Self::transition(g, GroupState::Stable, out);
+        out.events.push(GroupEvent::RebalanceCompleted {
+            group: gid.to_string(),
+            generation: g.generation,
+            protocol: g.protocol.clone(),
+            leader: g.leader.clone(),
+            assignment,
+        });
     }
 }

@@ -6,11 +6,13 @@
 //! ([`GroupCoordinator::commit_completed`]), and the loading and unloading of `__consumer_offsets`
 //! partitions as the hosting broker gains or loses their leadership. Every input returns an
 //! [`Output`]: responses (a parked JoinGroup or SyncGroup is answered by a later input), timers to
-//! arm, events (among them the broker's log lines with Kafka's texts) and offset commits to persist.
+//! arm, events (among them the broker's log lines with Kafka's texts) and records to persist.
 //!
 //! The coordinator answers an OffsetCommit only once the hosting broker says its record is
 //! replicated (`offsets.commit.required.acks=-1`); until then the offsets are pending and invisible
-//! to OffsetFetch, as Kafka's `pendingOffsetCommits`.
+//! to OffsetFetch, as Kafka's `pendingOffsetCommits`. Likewise the leader's assignment reaches the
+//! members only once the group's metadata record is stored (`storeGroup`), and a coordinator that
+//! loads a partition restores its groups from those records, so members carry on after a failover.
 
 mod events;
 mod group;
@@ -22,7 +24,7 @@ pub mod records;
 mod tests;
 
 pub use events::{GroupEvent, GroupState, GroupTimer};
-pub use records::{CommitRecord, OFFSETS_PRODUCER, OFFSETS_TOPIC};
+pub use records::{CommitRecord, GroupRecord, OFFSETS_PRODUCER, OFFSETS_TOPIC, OffsetsRecord, StoredMember};
 
 use crate::config::BrokerConfig;
 use crate::error_code::ErrorCode;
@@ -94,8 +96,9 @@ pub struct ReplyTo {
     pub correlation_id: i32,
 }
 
-/// An offset commit the hosting broker must append to `__consumer_offsets-<partition>` and report
-/// back with [`GroupCoordinator::commit_completed`] once replicated (or failed).
+/// A record (offset commit or group metadata) the hosting broker must append to
+/// `__consumer_offsets-<partition>` and report back with [`GroupCoordinator::commit_completed`]
+/// once replicated (or failed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingCommit {
     /// The commit's token.
@@ -103,7 +106,7 @@ pub struct PendingCommit {
     /// The `__consumer_offsets` partition.
     pub partition: i32,
     /// What to store.
-    pub record: CommitRecord,
+    pub record: OffsetsRecord,
 }
 
 /// What one input produced.
@@ -115,7 +118,7 @@ pub struct Output {
     pub timers: Vec<(SimTime, GroupTimer)>,
     /// Events and log lines, in order.
     pub events: Vec<GroupEvent>,
-    /// Offset commits to persist.
+    /// Records to persist (offset commits, group metadata).
     pub commits: Vec<PendingCommit>,
 }
 
@@ -131,12 +134,33 @@ impl Output {
     }
 }
 
-/// A commit waiting for replication.
+/// A record waiting for replication, and what its outcome decides.
 #[derive(Clone, Debug)]
-struct InFlightCommit {
-    group: String,
-    reply: ReplyTo,
-    offsets: Vec<(NamedPartition, i64)>,
+enum InFlight {
+    /// An OffsetCommit, answered on the outcome.
+    Commit {
+        group: String,
+        reply: ReplyTo,
+        offsets: Vec<(NamedPartition, i64)>,
+    },
+    /// The leader's assignment: propagated to the members (and the group made Stable) once stored.
+    Sync {
+        group: String,
+        generation: i32,
+        assignment: Vec<(String, Vec<NamedPartition>)>,
+    },
+    /// Group metadata nobody waits for (an empty group's).
+    Store { group: String },
+}
+
+impl InFlight {
+    fn group(&self) -> &str {
+        match self {
+            InFlight::Commit { group, .. } | InFlight::Sync { group, .. } | InFlight::Store { group } => {
+                group
+            }
+        }
+    }
 }
 
 /// One member as the view shows it.
@@ -180,7 +204,7 @@ pub struct GroupCoordinator {
     /// The `__consumer_offsets` partitions this coordinator owns (loaded).
     owned: BTreeSet<i32>,
     groups: BTreeMap<String, Group>,
-    in_flight: BTreeMap<u64, InFlightCommit>,
+    in_flight: BTreeMap<u64, InFlight>,
     next_token: u64,
     next_seq: u64,
 }
@@ -268,45 +292,58 @@ impl GroupCoordinator {
         (!self.owns(self.partition_for(group))).then_some(ErrorCode::NotCoordinator)
     }
 
-    /// Loads partition `partition` (this broker became its leader): the committed offsets of its
-    /// groups, from its log's commit records in order.
+    /// Loads partition `partition` (this broker became its leader at `leader_epoch`, the coordinator
+    /// epoch) from its log's records in order: committed offsets, and each group's last metadata.
+    /// A group stored with members comes back Stable at its generation, each member with a fresh
+    /// session (`GroupMetadataManager.loadGroup`), so its members carry on without a rebalance.
     pub fn load_partition(
         &mut self,
+        now: SimTime,
         partition: i32,
-        records: impl IntoIterator<Item = CommitRecord>,
+        leader_epoch: i32,
+        records: impl IntoIterator<Item = OffsetsRecord>,
     ) -> Output {
         let mut out = Output::default();
         self.owned.insert(partition);
         let mut found: BTreeSet<String> = BTreeSet::new();
-        let mut offsets = 0u32;
         for r in records {
-            if self.partition_for(&r.group) != partition {
+            if self.partition_for(r.group()) != partition {
                 continue;
             }
-            let g = self
-                .groups
-                .entry(r.group.clone())
-                .or_insert_with(|| Group::new(&r.group));
-            for (p, o) in r.offsets {
-                g.committed.insert(p, o);
-                offsets += 1;
+            let id = r.group().to_string();
+            let g = self.groups.entry(id.clone()).or_insert_with(|| Group::new(&id));
+            match r {
+                OffsetsRecord::Commit(c) => g.committed.extend(c.offsets),
+                OffsetsRecord::Group(m) => g.restore(now, m),
             }
-            found.insert(r.group);
+            found.insert(id);
+        }
+        let mut offsets = 0usize;
+        for id in &found {
+            let Some(g) = self.groups.get(id) else {
+                continue;
+            };
+            offsets += g.committed.len();
+            let members: Vec<String> = g.members.keys().cloned().collect();
+            for m in members {
+                self.arm_heartbeat(now, id, &m, &mut out);
+            }
         }
         out.log(format!(
-            "Finished loading offsets and group metadata from __consumer_offsets-{partition}"
+            "Finished loading offsets and group metadata from __consumer_offsets-{partition} in 0 milliseconds for epoch {leader_epoch}, of which 0 milliseconds was spent in the scheduler."
         ));
         out.events.push(GroupEvent::Loaded {
             partition,
             groups: u32::try_from(found.len()).unwrap_or(u32::MAX),
-            offsets,
+            offsets: u32::try_from(offsets).unwrap_or(u32::MAX),
         });
         out
     }
 
-    /// Unloads partition `partition` (this broker stopped leading it): its groups go Dead, their
-    /// parked requests answer NOT_COORDINATOR, their commits in flight fail.
-    pub fn unload_partition(&mut self, partition: i32) -> Output {
+    /// Unloads partition `partition` (this broker stopped leading it; `leader_epoch` is the new
+    /// leader epoch): its groups go Dead, their parked requests answer NOT_COORDINATOR, their commits
+    /// in flight fail.
+    pub fn unload_partition(&mut self, partition: i32, leader_epoch: i32) -> Output {
         let mut out = Output::default();
         if !self.owned.remove(&partition) {
             return out;
@@ -330,7 +367,7 @@ impl GroupCoordinator {
             }
         }
         let tokens: Vec<u64> = (self.in_flight.iter())
-            .filter(|(_, c)| gone.contains(&c.group) || self.partition_for(&c.group) == partition)
+            .filter(|(_, c)| self.partition_for(c.group()) == partition)
             .map(|(t, _)| *t)
             .collect();
         for t in tokens {
@@ -338,7 +375,7 @@ impl GroupCoordinator {
                 .extend(self.commit_completed(t, ErrorCode::NotCoordinator).responses);
         }
         out.log(format!(
-            "Finished unloading __consumer_offsets-{partition}. Removed {offsets} cached offsets and {} cached groups.",
+            "Finished unloading __consumer_offsets-{partition} for coordinator epoch {leader_epoch}. Removed {offsets} cached offsets and {} cached groups.",
             gone.len()
         ));
         out.events.push(GroupEvent::Unloaded {

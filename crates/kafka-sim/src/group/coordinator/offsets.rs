@@ -2,7 +2,7 @@
 
 use super::events::GroupState;
 use super::group::Group;
-use super::{CommitRecord, GroupCoordinator, InFlightCommit, Output, PendingCommit, ReplyTo};
+use super::{CommitRecord, GroupCoordinator, InFlight, OffsetsRecord, Output, PendingCommit, ReplyTo};
 use crate::error_code::ErrorCode;
 use crate::group::wire::{ClientResponse, NamedPartition, OffsetCommitRequest};
 use crate::time::SimTime;
@@ -71,7 +71,7 @@ impl GroupCoordinator {
         let partition = self.partition_for(&gid);
         self.in_flight.insert(
             token,
-            InFlightCommit {
+            InFlight::Commit {
                 group: gid.clone(),
                 reply,
                 offsets: req.offsets.clone(),
@@ -80,16 +80,17 @@ impl GroupCoordinator {
         out.commits.push(PendingCommit {
             token,
             partition,
-            record: CommitRecord {
+            record: OffsetsRecord::Commit(CommitRecord {
                 group: gid,
                 offsets: req.offsets,
-            },
+            }),
         });
     }
 
-    /// The hosting broker reports a commit's fate: `NONE` once the high watermark passed its record,
-    /// else the append's error. The offsets become visible only on success; errors are mapped as
-    /// `GroupMetadataManager.storeOffsets` maps them.
+    /// The hosting broker reports a stored record's fate: `NONE` once the high watermark passed it,
+    /// else the append's error, mapped as `GroupMetadataManager` maps it. A commit is answered (its
+    /// offsets visible only on success); a leader's assignment is propagated and the group made
+    /// Stable, or, on error, the members are told and the group rebalances.
     pub fn commit_completed(&mut self, token: u64, error: ErrorCode) -> Output {
         let mut out = Output::default();
         let Some(c) = self.in_flight.remove(&token) else {
@@ -102,14 +103,28 @@ impl GroupCoordinator {
             ErrorCode::NotLeaderOrFollower | ErrorCode::KafkaStorageError => ErrorCode::NotCoordinator,
             e => e,
         };
-        if mapped == ErrorCode::None
-            && let Some(g) = self.groups.get_mut(&c.group)
-        {
-            for (p, o) in &c.offsets {
-                g.committed.insert(p.clone(), *o);
+        match c {
+            InFlight::Commit {
+                group,
+                reply,
+                offsets,
+            } => {
+                if mapped == ErrorCode::None
+                    && let Some(g) = self.groups.get_mut(&group)
+                {
+                    for (p, o) in &offsets {
+                        g.committed.insert(p.clone(), *o);
+                    }
+                }
+                out.respond(reply, all(&offsets, mapped));
             }
+            InFlight::Sync {
+                group,
+                generation,
+                assignment,
+            } => self.assignment_stored(&group, generation, assignment, mapped, &mut out),
+            InFlight::Store { .. } => {}
         }
-        out.respond(c.reply, all(&c.offsets, mapped));
         out
     }
 

@@ -117,6 +117,8 @@ fn followers_sync_is_parked_until_the_leaders() {
         "the follower waits for the leader's assignment"
     );
     assert_eq!(h.heartbeat(2, &m2, 1), ErrorCode::RebalanceInProgress);
+    // The generation is checked before the state.
+    assert_eq!(h.heartbeat(2, &m2, 0), ErrorCode::IllegalGeneration);
     h.commit(2, &m2, 1, vec![(np("orders", 1), 5)]);
     let r = h.take();
     assert!(

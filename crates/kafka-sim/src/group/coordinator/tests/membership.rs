@@ -167,7 +167,7 @@ fn unloading_answers_parked_requests_not_coordinator() {
     let m1 = h.member_id_for(1);
     h.join(1, &m1, None, &["range"]);
     let p = h.c.partition_for(G);
-    let out = h.c.unload_partition(p);
+    let out = h.c.unload_partition(p, 1);
     h.absorb(out);
     assert_eq!(h.joins()[0].1.error, ErrorCode::NotCoordinator);
     h.join(1, "", None, &["range"]);
@@ -178,11 +178,71 @@ fn unloading_answers_parked_requests_not_coordinator() {
         group: G.into(),
         offsets: vec![(np("orders", 3), 9)],
     };
-    let out = h.c.load_partition(p, vec![rec]);
+    let out = h.c.load_partition(h.now, p, 2, vec![OffsetsRecord::Commit(rec)]);
     assert!(out.events.contains(&GroupEvent::Loaded {
         partition: p,
         groups: 1,
         offsets: 1
     }));
     assert_eq!(h.c.group(G).unwrap().committed, vec![(np("orders", 3), 9)]);
+}
+
+#[test]
+fn a_loaded_group_carries_on_without_a_rebalance() {
+    let mut h = Harness::new();
+    let (m1, m2) = h.stable_pair();
+    let stored = h.stored.clone();
+    let Some(OffsetsRecord::Group(g)) = stored.last() else {
+        panic!("the assignment was stored: {stored:?}");
+    };
+    assert_eq!((g.generation, g.members.len()), (1, 2));
+    // Another coordinator loads the partition from those records.
+    let mut other = Harness::new();
+    let p = other.c.partition_for(G);
+    let _ = other.c.unload_partition(p, 1);
+    other.run_until(20_000);
+    let out = other.c.load_partition(other.now, p, 2, stored);
+    other.absorb(out);
+    assert_eq!(other.state(), (GroupState::Stable, 1));
+    assert_eq!(other.heartbeat(1, &m1, 1), ErrorCode::None);
+    let view = other.c.group(G).unwrap();
+    assert_eq!(view.leader.as_deref(), Some(m1.as_str()));
+    let a2 = view.members.iter().find(|m| m.member_id == m2).unwrap();
+    assert_eq!(a2.assignment, vec![np("orders", 1)]);
+    // Loaded members have fresh sessions: m2, silent, expires 45 s after the load.
+    for t in (23_000..=62_000).step_by(3_000) {
+        other.run_until(t);
+        assert_eq!(other.heartbeat(1, &m1, 1), ErrorCode::None, "at {t}");
+    }
+    other.run_until(64_999);
+    assert_eq!(other.state(), (GroupState::Stable, 1));
+    other.run_until(65_000);
+    assert!(other.logs.contains(&format!(
+        "Member {m2} in group {G} has failed, removing it from the group."
+    )));
+}
+
+#[test]
+fn the_assignment_reaches_members_only_once_stored() {
+    let mut h = Harness::new();
+    h.auto_store = false;
+    let m1 = h.member_id_for(1);
+    h.join(1, &m1, None, &["range"]);
+    h.run_until(3_000);
+    h.joins();
+    h.sync(1, &m1, 1, vec![(m1.clone(), vec![np("orders", 0)])]);
+    assert!(h.take().is_empty(), "held until the group record is replicated");
+    assert_eq!(h.state(), (GroupState::CompletingRebalance, 1));
+    let pc = h.commits.pop().unwrap();
+    let out = h.c.commit_completed(pc.token, ErrorCode::NotEnoughReplicas);
+    h.absorb(out);
+    assert_eq!(
+        h.take()[0].1,
+        ClientResponse::SyncGroup {
+            error: ErrorCode::CoordinatorNotAvailable,
+            protocol_name: None,
+            assignment: Vec::new()
+        }
+    );
+    assert_eq!(h.state(), (GroupState::PreparingRebalance, 1));
 }

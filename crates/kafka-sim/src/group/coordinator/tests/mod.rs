@@ -24,6 +24,9 @@ struct Harness {
     logs: Vec<String>,
     events: Vec<GroupEvent>,
     commits: Vec<PendingCommit>,
+    /// Group records stored (completed at once while `auto_store`).
+    stored: Vec<OffsetsRecord>,
+    auto_store: bool,
     next_corr: i32,
 }
 
@@ -49,7 +52,7 @@ impl Harness {
     fn new() -> Self {
         let mut c = GroupCoordinator::new(GroupSettings::default());
         let p = c.partition_for(G);
-        let _ = c.load_partition(p, Vec::new());
+        let _ = c.load_partition(SimTime::ZERO, p, 0, Vec::new());
         Harness {
             c,
             now: SimTime::ZERO,
@@ -60,6 +63,8 @@ impl Harness {
             logs: Vec::new(),
             events: Vec::new(),
             commits: Vec::new(),
+            stored: Vec::new(),
+            auto_store: true,
             next_corr: 0,
         }
     }
@@ -78,7 +83,16 @@ impl Harness {
             }
             self.events.push(e);
         }
-        self.commits.extend(out.commits);
+        for c in out.commits {
+            if matches!(c.record, OffsetsRecord::Group(_)) && self.auto_store {
+                // Group metadata is stored at once unless a test holds it.
+                self.stored.push(c.record.clone());
+                let out = self.c.commit_completed(c.token, ErrorCode::None);
+                self.absorb(out);
+            } else {
+                self.commits.push(c);
+            }
+        }
     }
 
     /// Fires every timer due by `t` in order, then sets the clock to `t`.
