@@ -13,6 +13,7 @@
 
 mod assign_cmd;
 mod check_cmd;
+mod groups_json;
 mod json;
 mod partition_cmd;
 mod run_cmd;

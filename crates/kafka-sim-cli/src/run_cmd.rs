@@ -11,6 +11,7 @@
 //! Exit 0 when the run completes, whatever was lost; 2 with the error on stderr for invalid input.
 
 use crate::check_cmd::{describe, read_limited};
+use crate::groups_json::{GroupReport, group_event_json, group_reports};
 use crate::json::Json;
 use kafka_sim::cluster::ClusterEvent;
 use kafka_sim::kernel::TraceEvent;
@@ -53,14 +54,15 @@ pub fn run(args: &[String]) -> Result<String, String> {
     };
     let text = read_limited(&file)?;
     let scenario = Scenario::from_toml_str(&text).map_err(|e| describe(&file, &text, &e))?;
-    let sim = run_scenario(&scenario, seed).map_err(|e| format!("{file}: {e}"))?;
+    let mut sim = run_scenario(&scenario, seed).map_err(|e| format!("{file}: {e}"))?;
     let report = sim.durability_report();
+    let groups = group_reports(&mut sim);
     if json {
-        let mut out = to_json(&sim, &report, events).to_string_compact();
+        let mut out = to_json(&sim, &report, &groups, events).to_string_compact();
         out.push('\n');
         Ok(out)
     } else {
-        Ok(summary(&file, &scenario, &sim, &report, events))
+        Ok(summary(&file, &scenario, &sim, &report, &groups, events))
     }
 }
 
@@ -162,7 +164,7 @@ fn partitions_json(sim: &Simulation) -> Json {
 /// The notable events as JSON objects.
 fn events_json(sim: &Simulation) -> Json {
     let topic = |tp: kafka_sim::record::TopicPartition| {
-        let name = (sim.spec().topics.get(tp.topic.0 as usize)).map_or_else(String::new, |t| t.name.clone());
+        let name = sim.topic_name(tp.topic).unwrap_or_default().to_owned();
         (
             ("topic", Json::str(name)),
             ("partition", Json::Int(i64::from(tp.partition))),
@@ -260,7 +262,10 @@ fn events_json(sim: &Simulation) -> Json {
                         ("records", Json::UInt(*records)),
                     ])
                 }
-                _ => continue,
+                other => match group_event_json(sim, t, other) {
+                    Some(v) => v,
+                    None => continue,
+                },
             },
             _ => continue,
         };
@@ -269,7 +274,7 @@ fn events_json(sim: &Simulation) -> Json {
     Json::Arr(out)
 }
 
-fn to_json(sim: &Simulation, report: &DurabilityReport, events: bool) -> Json {
+fn to_json(sim: &Simulation, report: &DurabilityReport, groups: &[GroupReport], events: bool) -> Json {
     let violations = (sim.invariant_violations().iter())
         .map(|v| Json::str(format!("{} ms {}: {}", v.at.as_millis(), v.invariant, v.detail)))
         .collect();
@@ -294,13 +299,27 @@ fn to_json(sim: &Simulation, report: &DurabilityReport, events: bool) -> Json {
         ),
         ("partitions".to_owned(), partitions_json(sim)),
     ];
+    if !groups.is_empty() {
+        let g = groups
+            .iter()
+            .map(|g| (g.group_id.clone(), g.json.clone()))
+            .collect();
+        pairs.push(("groups".to_owned(), Json::Obj(g)));
+    }
     if events {
         pairs.push(("events".to_owned(), events_json(sim)));
     }
     Json::Obj(pairs)
 }
 
-fn summary(file: &str, scenario: &Scenario, sim: &Simulation, r: &DurabilityReport, events: bool) -> String {
+fn summary(
+    file: &str,
+    scenario: &Scenario,
+    sim: &Simulation,
+    r: &DurabilityReport,
+    groups: &[GroupReport],
+    events: bool,
+) -> String {
     let mut out = format!("{file}: {}\n", scenario.summary());
     out.push_str(&format!(
         "seed {}, simulated {} ms, {} events, trace hash {:016x}\n",
@@ -341,7 +360,15 @@ fn summary(file: &str, scenario: &Scenario, sim: &Simulation, r: &DurabilityRepo
         "elections: {} clean, {} unclean\n",
         el.clean, el.unclean
     ));
+    for g in groups {
+        out.push_str(&g.line);
+        out.push('\n');
+    }
     for p in sim.view().partitions {
+        // The 50 `__consumer_offsets` partitions: only those holding data.
+        if p.topic.starts_with("__") && p.high_watermark <= 0 {
+            continue;
+        }
         let leos: Vec<String> = p
             .log_end_offsets
             .iter()

@@ -238,6 +238,7 @@ impl Scenario {
             latency: self.network.latency,
             jitter: self.network.jitter,
             replication: ReplicationSettings::from_broker_config(&self.cluster.config),
+            group: crate::group::coordinator::GroupSettings::from_broker_config(&self.cluster.config),
             topics: self
                 .topics
                 .iter()

@@ -8,6 +8,7 @@
 use crate::cluster::{
     BrokerNode, ClusterEvent, ClusterNode, ProducerSetup, ReplicationSettings, TopicMeta, ZkNode,
 };
+use crate::group::coordinator::GroupSettings;
 use crate::ids::{BrokerId, NodeId};
 use crate::invariants::InvariantChecker;
 use crate::kernel::fault::{Direction, Fault, Ratio};
@@ -73,6 +74,9 @@ pub struct SimSpec {
     /// The brokers' replication settings (Kafka 3.7 defaults).
     #[serde(default)]
     pub replication: ReplicationSettings,
+    /// The brokers' `group.*` and `offsets.*` settings (Kafka 3.7 defaults).
+    #[serde(default)]
+    pub group: GroupSettings,
     /// The topics created at start.
     #[serde(default)]
     pub topics: Vec<TopicSetup>,
@@ -93,6 +97,7 @@ impl Default for SimSpec {
             latency: SimTime::from_millis(1),
             jitter: SimTime::ZERO,
             replication: ReplicationSettings::default(),
+            group: GroupSettings::default(),
             topics: Vec::new(),
             producers: Vec::new(),
             groups: Vec::new(),
@@ -167,7 +172,8 @@ impl Simulation {
             .collect();
         kernel.add_node(ClusterNode::ZooKeeper(ZkNode::with_topics(topics)));
         for b in 1..=spec.brokers {
-            let broker = BrokerNode::with_settings(BrokerId(b as i32), ZOOKEEPER, r);
+            let mut broker = BrokerNode::with_settings(BrokerId(b as i32), ZOOKEEPER, r);
+            broker.set_group_settings(spec.group);
             kernel.add_node(ClusterNode::Broker(broker));
         }
         let clients = producer_api::add_producers(&spec, &mut kernel)?;

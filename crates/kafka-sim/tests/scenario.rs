@@ -162,6 +162,7 @@ fn sim_spec_builds_a_simulation() {
                 min_insync_replicas: 2,
                 ..ReplicationSettings::default()
             },
+            group: kafka_sim::group::coordinator::GroupSettings::default(),
             topics: vec![TopicSetup {
                 name: "reserve".into(),
                 partitions: 3,

@@ -231,7 +231,11 @@ impl Simulation {
     /// no leader, the log of the last ISR member ZooKeeper recorded.
     pub fn durability_report(&self) -> DurabilityReport {
         let zk = self.zookeeper();
+        // Only the spec's topics carry producers' records: `__consumer_offsets` (created while
+        // running) holds the coordinators' own records, which the oracle does not judge.
+        let produced = self.spec.topics.len();
         let logs: Vec<FinalLog> = (zk.partition_states().iter())
+            .filter(|(tp, _)| (tp.topic.0 as usize) < produced)
             .filter_map(|(tp, reg)| {
                 let (b, source) = match reg.leader {
                     Some(l) => (l, FinalLogSource::Leader(l)),
@@ -301,9 +305,10 @@ impl Simulation {
                 };
                 self.leader_of(tp).into_iter().collect()
             }
-            // TODO(wiring): `sel.resolve_coordinator(offsets.topic.num.partitions)` once the simulation has
-            // `__consumer_offsets` and group coordinators.
-            BrokerSelector::CoordinatorOf { .. } => Vec::new(),
+            BrokerSelector::CoordinatorOf { .. } => (sel
+                .resolve_coordinator(self.spec.group.offsets_topic_num_partitions))
+            .map(|s| self.selected(&s))
+            .unwrap_or_default(),
             BrokerSelector::FollowersOf { topic, partition } => {
                 let Some(tp) = tp_of(topic, *partition) else {
                     return Vec::new();

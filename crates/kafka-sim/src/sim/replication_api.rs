@@ -26,11 +26,25 @@ impl Simulation {
 
     /// The partition `partition` of the topic named `topic`.
     pub fn topic_partition(&self, topic: &str, partition: i32) -> Option<TopicPartition> {
-        let i = self.spec.topics.iter().position(|t| t.name == topic)?;
+        let idx = match self.spec.topics.iter().position(|t| t.name == topic) {
+            Some(i) => TopicIdx(i as u32),
+            // Topics created while running (`__consumer_offsets`) are known to ZooKeeper.
+            None => self.zookeeper().topics().iter().find(|t| t.name == topic)?.idx,
+        };
         Some(TopicPartition {
-            topic: TopicIdx(i as u32),
+            topic: idx,
             partition,
         })
+    }
+
+    /// The name of topic `idx`, as the spec or ZooKeeper knows it.
+    pub fn topic_name(&self, idx: TopicIdx) -> Option<&str> {
+        match self.spec.topics.get(idx.0 as usize) {
+            Some(t) => Some(&t.name),
+            None => (self.zookeeper().topics().iter())
+                .find(|t| t.idx == idx)
+                .map(|t| t.name.as_str()),
+        }
     }
 
     /// A clean shutdown of `broker`, as `kafka-server-stop` does it: the broker checkpoints its high

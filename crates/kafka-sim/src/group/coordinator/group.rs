@@ -175,12 +175,12 @@ impl Group {
     }
 
     /// The protocol by vote (reference 2.1): each member votes for its most preferred protocol
-    /// that every member supports; the most votes wins (ties: the first candidate in name order).
+    /// that every member supports; the most votes wins (ties as Java's tally order breaks them).
     pub fn select_protocol(&self) -> Option<String> {
         let lists: Vec<Vec<String>> = (self.members.values())
             .map(|m| m.protocols.iter().map(|p| p.name.clone()).collect())
             .collect();
-        vote(&lists)
+        crate::group::assignor::vote::select_protocol(&lists)
     }
 
     /// The group's metadata record, with `assignment` as each member's partitions.
@@ -267,24 +267,4 @@ impl Group {
             })
             .collect()
     }
-}
-
-/// A private stand-in for `group::assignor::vote::select_protocol`: `lists` holds each member's
-/// protocols, preferred first.
-pub(crate) fn vote(lists: &[Vec<String>]) -> Option<String> {
-    let first = lists.first()?;
-    let candidates: Vec<&String> = (first.iter())
-        .filter(|p| lists.iter().all(|l| l.contains(p)))
-        .collect();
-    let mut votes: BTreeMap<&String, u32> = BTreeMap::new();
-    for l in lists {
-        if let Some(choice) = l.iter().find(|p| candidates.contains(p)) {
-            *votes.entry(choice).or_default() += 1;
-        }
-    }
-    let best = votes.values().copied().max()?;
-    votes
-        .into_iter()
-        .find(|(_, v)| *v == best)
-        .map(|(p, _)| p.clone())
 }

@@ -212,21 +212,24 @@ fn static_member_rejoining_while_stable_does_not_rebalance() {
 fn protocol_vote_follows_preferences() {
     let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        group::vote(&[
+        crate::group::assignor::vote::select_protocol(&[
             l(&["range", "cooperative-sticky"]),
             l(&["range", "cooperative-sticky"])
         ]),
         Some("range".into())
     );
     assert_eq!(
-        group::vote(&[
+        crate::group::assignor::vote::select_protocol(&[
             l(&["roundrobin", "range"]),
             l(&["roundrobin", "range"]),
             l(&["range", "roundrobin"])
         ]),
         Some("roundrobin".into())
     );
-    assert_eq!(group::vote(&[l(&["range"]), l(&["sticky"])]), None);
+    assert_eq!(
+        crate::group::assignor::vote::select_protocol(&[l(&["range"]), l(&["sticky"])]),
+        None
+    );
 }
 
 #[test]
