@@ -90,7 +90,62 @@ pub struct ProducerNode {
     pid_sent: Option<SimTime>,
     next_broker: usize,
     value_field: [u32; 21],
+    /// Reused for each record's key text (no allocation per record).
+    key_buf: Vec<u8>,
+    /// The running number's digits, incremented in place from one record to the next.
+    number: NumberText,
     pub(crate) outcomes: Vec<OracleOutcome>,
+}
+
+/// The decimal text of a running number, kept between records: numbers come one after another, so
+/// the next one is usually the last one plus one, an in-place increment instead of a conversion.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct NumberText {
+    digits: [u8; 20],
+    start: usize,
+    last: Option<u64>,
+}
+
+impl NumberText {
+    /// Sets the number to `n` and returns its decimal digits (what `n.to_string()` gives).
+    fn set(&mut self, n: u64) -> &[u8] {
+        if self.last.and_then(|l| l.checked_add(1)) == Some(n) {
+            self.increment();
+        } else {
+            self.write(n);
+        }
+        self.last = Some(n);
+        &self.digits[self.start..]
+    }
+
+    fn increment(&mut self) {
+        let mut i = self.digits.len();
+        while i > self.start {
+            i -= 1;
+            if self.digits[i] == b'9' {
+                self.digits[i] = b'0';
+            } else {
+                self.digits[i] += 1;
+                return;
+            }
+        }
+        // All nines: one more digit (the number did not overflow, so there is room).
+        self.start -= 1;
+        self.digits[self.start] = b'1';
+    }
+
+    fn write(&mut self, mut n: u64) {
+        let mut i = self.digits.len();
+        loop {
+            i -= 1;
+            self.digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.start = i;
+    }
 }
 
 fn digits(n: u64) -> usize {
@@ -135,6 +190,8 @@ impl ProducerNode {
             pid_sent: None,
             next_broker: 0,
             value_field: [0; 21],
+            key_buf: Vec::new(),
+            number: NumberText::default(),
             outcomes: Vec::new(),
             setup,
         }
@@ -275,24 +332,27 @@ impl ProducerNode {
         for _ in 0..count {
             let n = self.emitted;
             self.emitted += 1;
-            let key = self.setup.keys.render(n);
-            // StringSerializer writes the UTF-8 bytes: skip the copy.
-            let key_bytes = if key_kind == SerdeKind::String {
-                key.map(String::into_bytes)
-            } else {
-                match serialize(key_kind, key.as_deref()) {
-                    Ok(b) => b,
-                    Err(_) => continue,
-                }
-            };
             let Some(value_field) = self.value_field_size(n, value_kind) else {
                 continue;
             };
-            let key_only = estimate_size_in_bytes_upper_bound(key_bytes.as_deref(), None, &[]);
+            let key = (self.setup.keys).render_with(self.number.set(n), &mut self.key_buf);
+            // StringSerializer writes the UTF-8 bytes: use the rendered text as is.
+            let owned;
+            let key_bytes = if key_kind == SerdeKind::String {
+                key
+            } else {
+                let text = key.map(|k| std::str::from_utf8(k).unwrap_or_default());
+                owned = match serialize(key_kind, text) {
+                    Ok(b) => b,
+                    Err(_) => continue,
+                };
+                owned.as_deref()
+            };
+            let key_only = estimate_size_in_bytes_upper_bound(key_bytes, None, &[]);
             let kv = key_value_headers_size(key_only)
                 .saturating_sub(1)
                 .saturating_add(value_field);
-            let choice = choose_partition(None, key_bytes.as_deref(), self.num_partitions, ignore_keys);
+            let choice = choose_partition(None, key_bytes, self.num_partitions, ignore_keys);
             let (partition, sticky) = match choice {
                 Ok(PartitionChoice::Keyed(p)) | Ok(PartitionChoice::Explicit(p)) => (p, false),
                 _ => (
@@ -437,5 +497,22 @@ impl ProducerNode {
                 generation: self.generation,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NumberText;
+
+    #[test]
+    fn number_text_counts_like_to_string() {
+        let mut number = NumberText::default();
+        let mut check = |n: u64| assert_eq!(number.set(n), n.to_string().as_bytes(), "{n}");
+        for n in (0..2_000).chain(9_990..10_010).chain(99_999..100_001) {
+            check(n);
+        }
+        for n in [5, 4, 1_000_000, 999, u64::MAX - 1, u64::MAX, 0, 9, 10] {
+            check(n);
+        }
     }
 }

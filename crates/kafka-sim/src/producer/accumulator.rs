@@ -50,6 +50,9 @@ pub fn key_value_headers_size(upper_bound: usize) -> u32 {
     u32::try_from(upper_bound.saturating_sub(RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD)).unwrap_or(u32::MAX)
 }
 
+/// The largest capacity a new batch's record `Vec` starts with (a hint only; it grows beyond).
+const MAX_RECORDS_HINT: usize = 4096;
+
 /// `DefaultRecord.sizeInBytes` from the key/value/headers size and the record's deltas.
 fn record_size(offset_delta: u32, timestamp_delta_ms: u64, kv_size: u32) -> usize {
     let body = 1
@@ -91,10 +94,10 @@ pub struct ProducerBatch {
 }
 
 impl ProducerBatch {
-    fn new(tp: TopicPartition, now: SimTime, write_limit: u32) -> ProducerBatch {
+    fn new(tp: TopicPartition, now: SimTime, write_limit: u32, capacity: usize) -> ProducerBatch {
         ProducerBatch {
             tp,
-            open: Vec::new(),
+            open: Vec::with_capacity(capacity),
             sealed: None,
             size_bytes: RECORD_BATCH_OVERHEAD as u32,
             write_limit,
@@ -212,6 +215,9 @@ struct PartitionQueue {
     next_sequence: i32,
     in_flight_sequences: BTreeSet<i32>,
     last_acked_sequence: Option<i32>,
+    /// How many records the partition's last batch held when a newer one was started or it was
+    /// drained: the capacity a new batch starts with, so that appends rarely grow the `Vec`.
+    records_hint: usize,
 }
 
 /// The record accumulator.
@@ -272,7 +278,12 @@ impl Accumulator {
             };
         }
         let upper = (RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD) as u32 + kv_size;
-        let mut batch = ProducerBatch::new(tp, now, self.batch_size.max(upper));
+        if let Some(last) = q.deque.back() {
+            q.records_hint = last.record_count();
+        }
+        // A little headroom over the last batch, so one more record does not double the Vec.
+        let capacity = (q.records_hint + q.records_hint / 8 + 2).min(MAX_RECORDS_HINT);
+        let mut batch = ProducerBatch::new(tp, now, self.batch_size.max(upper), capacity);
         let size = batch.try_append(id, kv_size, now).unwrap_or(0);
         q.deque.push_back(batch);
         let full = q.deque.len() > 1 || q.deque.back().is_some_and(ProducerBatch::is_full);
@@ -360,6 +371,9 @@ impl Accumulator {
                 let Some(mut batch) = q.deque.pop_front() else {
                     break;
                 };
+                if !batch.is_closed() {
+                    q.records_hint = batch.record_count();
+                }
                 if let Some((pid, epoch)) = self.producer
                     && batch.base_sequence == NO_SEQUENCE
                 {
