@@ -115,6 +115,11 @@ impl NumberText {
             self.write(n);
         }
         self.last = Some(n);
+        self.digits()
+    }
+
+    /// The digits of the number last set.
+    fn digits(&self) -> &[u8] {
         &self.digits[self.start..]
     }
 
@@ -146,10 +151,6 @@ impl NumberText {
         }
         self.start = i;
     }
-}
-
-fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 impl ProducerNode {
@@ -332,10 +333,11 @@ impl ProducerNode {
         for _ in 0..count {
             let n = self.emitted;
             self.emitted += 1;
-            let Some(value_field) = self.value_field_size(n, value_kind) else {
+            let d = self.number.set(n).len();
+            let Some(value_field) = self.value_field_size(n, d, value_kind) else {
                 continue;
             };
-            let key = (self.setup.keys).render_with(self.number.set(n), &mut self.key_buf);
+            let key = (self.setup.keys).render_with(self.number.digits(), &mut self.key_buf);
             // StringSerializer writes the UTF-8 bytes: use the rendered text as is.
             let owned;
             let key_bytes = if key_kind == SerdeKind::String {
@@ -377,9 +379,10 @@ impl ProducerNode {
     }
 
     /// The value field's size (length varint plus bytes; 1 for null) of record `n`; cached by the
-    /// number of digits of `n` for the String serializer, whose output length depends only on that.
-    fn value_field_size(&mut self, n: u64, kind: SerdeKind) -> Option<u32> {
-        let d = digits(n).min(20);
+    /// number of digits of `n` (`d`) for the String serializer, whose output length depends only on
+    /// that.
+    fn value_field_size(&mut self, n: u64, d: usize, kind: SerdeKind) -> Option<u32> {
+        let d = d.min(20);
         if kind == SerdeKind::String && self.value_field[d] != 0 {
             return Some(self.value_field[d]);
         }

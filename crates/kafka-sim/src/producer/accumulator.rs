@@ -263,18 +263,28 @@ impl Accumulator {
     /// Appends record `id` to `tp`'s last batch, or to a new one when it does not fit. `kv_size` is the
     /// size of its key, value and headers fields ([`key_value_headers_size`]).
     pub fn append(&mut self, now: SimTime, tp: TopicPartition, id: RecordId, kv_size: u32) -> AppendResult {
-        let q = self.queues.entry(tp).or_default();
+        // `get_mut` first: the partition's queue almost always exists.
+        let q = match self.queues.get_mut(&tp) {
+            Some(q) => q,
+            None => self.queues.entry(tp).or_default(),
+        };
         let appended = q
             .deque
             .back_mut()
             .and_then(|last| last.try_append(id, kv_size, now));
         if let Some(size) = appended {
-            let full = q.deque.len() > 1 || q.deque.back().is_some_and(ProducerBatch::is_full);
+            let last_full = q.deque.back().is_some_and(ProducerBatch::is_full);
+            let full = q.deque.len() > 1 || last_full;
+            let all_full = if q.deque.len() == 1 {
+                last_full
+            } else {
+                q.deque.iter().all(ProducerBatch::is_full)
+            };
             return AppendResult {
                 appended_bytes: size,
                 new_batch_created: false,
                 batch_is_full: full,
-                all_batches_full: q.deque.iter().all(ProducerBatch::is_full),
+                all_batches_full: all_full,
             };
         }
         let upper = (RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD) as u32 + kv_size;
@@ -342,7 +352,7 @@ impl Accumulator {
         if self.idempotent && self.producer.is_none() {
             return ready;
         }
-        let parts = metadata.partitions_for(broker);
+        let parts = metadata.led_by(broker);
         if parts.is_empty() {
             return ready;
         }
@@ -403,7 +413,7 @@ impl Accumulator {
         if self.idempotent && self.producer.is_none() {
             return false;
         }
-        let parts = metadata.partitions_for(broker);
+        let parts = metadata.led_by(broker);
         if parts.is_empty() {
             return false;
         }
