@@ -26,7 +26,7 @@ use crate::ids::{BrokerId, NodeId};
 use crate::kernel::Ctx;
 use crate::oracle::durability::SendOutcome;
 use crate::partitioner::{PartitionChoice, StickyPartitioner, choose_partition};
-use crate::producer::accumulator::key_value_headers_size;
+use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
 use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
@@ -95,6 +95,13 @@ pub struct ProducerNode {
     /// The running number's digits, incremented in place from one record to the next.
     number: NumberText,
     pub(crate) outcomes: Vec<OracleOutcome>,
+}
+
+/// The partitions of `topic` (of `num_partitions`) whose leader the producer knows.
+fn available_partitions(md: &Metadata, topic: TopicIdx, num_partitions: i32) -> Vec<i32> {
+    (0..num_partitions)
+        .filter(|p| md.leader_for(TopicPartition { topic, partition: *p }).is_some())
+        .collect()
 }
 
 /// The decimal text of a running number, kept between records: numbers come one after another, so
@@ -320,16 +327,9 @@ impl ProducerNode {
             cfg.value_serializer,
             cfg.partitioner_ignore_keys,
         );
-        let md = self.producer.metadata();
-        let available: Vec<i32> = (0..self.num_partitions)
-            .filter(|p| {
-                md.leader_for(TopicPartition {
-                    topic: self.topic,
-                    partition: *p,
-                })
-                .is_some()
-            })
-            .collect();
+        // The partitions with a leader, for the sticky partitioner only (keyed records never need
+        // them): computed at the first unkeyed record of the tick.
+        let mut available: Option<Vec<i32>> = None;
         for _ in 0..count {
             let n = self.emitted;
             self.emitted += 1;
@@ -357,10 +357,12 @@ impl ProducerNode {
             let choice = choose_partition(None, key_bytes, self.num_partitions, ignore_keys);
             let (partition, sticky) = match choice {
                 Ok(PartitionChoice::Keyed(p)) | Ok(PartitionChoice::Explicit(p)) => (p, false),
-                _ => (
-                    self.sticky.partition(&available, self.num_partitions, ctx.rng()),
-                    true,
-                ),
+                _ => {
+                    let avail = available.get_or_insert_with(|| {
+                        available_partitions(self.producer.metadata(), self.topic, self.num_partitions)
+                    });
+                    (self.sticky.partition(avail, self.num_partitions, ctx.rng()), true)
+                }
             };
             let tp = TopicPartition {
                 topic: self.topic,
@@ -372,8 +374,10 @@ impl ProducerNode {
             {
                 let bytes = i32::try_from(r.appended_bytes).unwrap_or(i32::MAX);
                 let n = self.num_partitions;
+                let avail = available
+                    .get_or_insert_with(|| available_partitions(self.producer.metadata(), self.topic, n));
                 self.sticky
-                    .on_append(bytes, r.all_batches_full, &available, n, ctx.rng());
+                    .on_append(bytes, r.all_batches_full, avail, n, ctx.rng());
             }
         }
     }

@@ -11,11 +11,12 @@
 //! Not modelled: `buffer.memory` (the pool is never exhausted; [`Accumulator::buffered_bytes`] reports
 //! what Kafka would have allocated) and compression.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use crate::config::producer::ProducerConfig;
 use crate::ids::BrokerId;
+use crate::producer::vec_map::VecMap;
 use crate::record::{NO_PRODUCER_ID, NO_SEQUENCE, RecordBatch, RecordId, TopicPartition};
 use crate::rng::SimRng;
 use crate::serialization::record_size::{
@@ -228,8 +229,8 @@ pub struct Accumulator {
     delivery_timeout: SimTime,
     retry_backoff_ms: u64,
     retry_backoff_max_ms: u64,
-    queues: BTreeMap<TopicPartition, PartitionQueue>,
-    drain_index: BTreeMap<BrokerId, usize>,
+    queues: VecMap<TopicPartition, PartitionQueue>,
+    drain_index: VecMap<BrokerId, usize>,
     producer: Option<(i64, i16)>,
     idempotent: bool,
     closing: bool,
@@ -246,8 +247,8 @@ impl Accumulator {
             delivery_timeout: SimTime::from_millis(u64::from(config.delivery_timeout_ms)),
             retry_backoff_ms: config.retry_backoff_ms,
             retry_backoff_max_ms: config.retry_backoff_max_ms,
-            queues: BTreeMap::new(),
-            drain_index: BTreeMap::new(),
+            queues: VecMap::new(),
+            drain_index: VecMap::new(),
             producer: None,
             idempotent: config.enable_idempotence,
             closing: false,
@@ -264,10 +265,7 @@ impl Accumulator {
     /// size of its key, value and headers fields ([`key_value_headers_size`]).
     pub fn append(&mut self, now: SimTime, tp: TopicPartition, id: RecordId, kv_size: u32) -> AppendResult {
         // `get_mut` first: the partition's queue almost always exists.
-        let q = match self.queues.get_mut(&tp) {
-            Some(q) => q,
-            None => self.queues.entry(tp).or_default(),
-        };
+        let q = self.queues.get_or_default(tp);
         let appended = q
             .deque
             .back_mut()
@@ -311,7 +309,7 @@ impl Accumulator {
     /// leader are skipped.
     pub fn ready(&self, now: SimTime, metadata: &Metadata) -> ReadyCheck {
         let mut out = ReadyCheck::default();
-        for (tp, q) in &self.queues {
+        for (tp, q) in self.queues.iter() {
             let Some(batch) = q.deque.front() else { continue };
             let Some(leader) = metadata.leader_for(*tp) else {
                 out.unknown_leader = true;
@@ -445,7 +443,7 @@ impl Accumulator {
             self.retry_backoff_max_ms,
             rng,
         );
-        let q = self.queues.entry(batch.tp).or_default();
+        let q = self.queues.get_or_default(batch.tp);
         if batch.base_sequence == NO_SEQUENCE {
             q.deque.push_front(batch);
             return;
@@ -487,7 +485,7 @@ impl Accumulator {
 
     /// Mutes `tp` (`max.in.flight.requests.per.connection=1`: one request per partition at a time).
     pub fn mute(&mut self, tp: TopicPartition) {
-        self.queues.entry(tp).or_default().muted = true;
+        self.queues.get_or_default(tp).muted = true;
     }
 
     /// Unmutes `tp`.

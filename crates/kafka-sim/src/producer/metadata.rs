@@ -2,7 +2,7 @@
 //! Kafka's `requestUpdate` flag. The producer node feeds metadata responses in with [`Metadata::set_leader`]
 //! and [`Metadata::set_topic_name`]; it sends a metadata request when [`Metadata::update_requested`].
 
-use std::collections::BTreeMap;
+use crate::producer::vec_map::VecMap;
 
 use crate::ids::BrokerId;
 use crate::record::{LeaderEpoch, TopicPartition};
@@ -19,9 +19,9 @@ pub struct PartitionLeader {
 /// The producer's metadata cache (`ProducerMetadata`, reduced to what the sender uses).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Metadata {
-    leaders: BTreeMap<TopicPartition, PartitionLeader>,
+    leaders: VecMap<TopicPartition, PartitionLeader>,
     /// `leaders` by leader, in partition order: rebuilt when a leader is set, read at every drain.
-    by_leader: BTreeMap<BrokerId, Vec<TopicPartition>>,
+    by_leader: VecMap<BrokerId, Vec<TopicPartition>>,
     topic_names: Vec<String>,
     version: u64,
     update_requested: bool,
@@ -37,10 +37,10 @@ impl Metadata {
     pub fn set_leader(&mut self, tp: TopicPartition, leader: Option<BrokerId>, epoch: LeaderEpoch) {
         let old = self.leaders.insert(tp, PartitionLeader { leader, epoch });
         if old.map(|o| o.leader) != Some(leader) {
-            self.by_leader.clear();
-            for (tp, l) in &self.leaders {
+            self.by_leader = VecMap::new();
+            for (tp, l) in self.leaders.iter() {
                 if let Some(b) = l.leader {
-                    self.by_leader.entry(b).or_default().push(*tp);
+                    self.by_leader.get_or_default(b).push(*tp);
                 }
             }
         }
