@@ -4,6 +4,9 @@
 //! but a producer has a handful of partitions and brokers and looks them up several times per record
 //! and per poll: a binary search over one contiguous slice beats walking B-tree nodes.
 
+/// Up to this many entries a lookup scans; beyond, it bisects.
+const LINEAR_MAX: usize = 8;
+
 /// An ordered map over a `Vec` sorted by key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VecMap<K, V> {
@@ -22,16 +25,31 @@ impl<K: Ord, V> VecMap<K, V> {
         Self::default()
     }
 
+    /// `Ok(index)` of `key`, or `Err(index)` where it would be inserted.
+    #[inline]
     fn find(&self, key: &K) -> Result<usize, usize> {
-        self.items.binary_search_by(|(k, _)| k.cmp(key))
+        if self.items.len() > LINEAR_MAX {
+            return self.items.binary_search_by(|(k, _)| k.cmp(key));
+        }
+        // A few entries: a linear scan, stopping at the first key not smaller.
+        for (i, (k, _)) in self.items.iter().enumerate() {
+            match k.cmp(key) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(i),
+                std::cmp::Ordering::Greater => return Err(i),
+            }
+        }
+        Err(self.items.len())
     }
 
     /// The value of `key`, if any.
+    #[inline]
     pub fn get(&self, key: &K) -> Option<&V> {
         self.find(key).ok().map(|i| &self.items[i].1)
     }
 
     /// The value of `key`, mutably, if any.
+    #[inline]
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         match self.find(key) {
             Ok(i) => Some(&mut self.items[i].1),
@@ -51,6 +69,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The value of `key`, inserting the default first if there is none (`entry(key).or_default()`).
+    #[inline]
     pub fn get_or_default(&mut self, key: K) -> &mut V
     where
         V: Default,
@@ -100,14 +119,15 @@ mod tests {
     fn behaves_like_a_btree_map() {
         let mut v = VecMap::new();
         let mut b = BTreeMap::new();
-        for (i, k) in [5, 1, 9, 1, 3, 7, 5, 0].into_iter().enumerate() {
+        for (i, k) in [5, 1, 9, 1, 3, 7, 5, 0, 12, 2, 8, 4].into_iter().enumerate() {
             assert_eq!(v.insert(k, i), b.insert(k, i));
             *v.get_or_default(k + 100) += 1;
             *b.entry(k + 100).or_default() += 1;
         }
         assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
-        assert_eq!(v.get(&3), b.get(&3));
-        assert_eq!(v.get(&4), None);
+        for k in 0..120 {
+            assert_eq!(v.get(&k), b.get(&k), "{k}");
+        }
         assert_eq!(v.len(), b.len());
         if let Some(x) = v.get_mut(&9) {
             *x = 42;
