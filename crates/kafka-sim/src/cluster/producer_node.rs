@@ -26,7 +26,7 @@ use crate::ids::{BrokerId, NodeId};
 use crate::kernel::Ctx;
 use crate::oracle::durability::SendOutcome;
 use crate::partitioner::{PartitionChoice, StickyPartitioner, choose_partition};
-use crate::producer::accumulator::key_value_headers_size;
+use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
 use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
@@ -90,11 +90,74 @@ pub struct ProducerNode {
     pid_sent: Option<SimTime>,
     next_broker: usize,
     value_field: [u32; 21],
+    /// Reused for each record's key text (no allocation per record).
+    key_buf: Vec<u8>,
+    /// The running number's digits, incremented in place from one record to the next.
+    number: NumberText,
     pub(crate) outcomes: Vec<OracleOutcome>,
 }
 
-fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+/// The partitions of `topic` (of `num_partitions`) whose leader the producer knows.
+fn available_partitions(md: &Metadata, topic: TopicIdx, num_partitions: i32) -> Vec<i32> {
+    (0..num_partitions)
+        .filter(|p| md.leader_for(TopicPartition { topic, partition: *p }).is_some())
+        .collect()
+}
+
+/// The decimal text of a running number, kept between records: numbers come one after another, so
+/// the next one is usually the last one plus one, an in-place increment instead of a conversion.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct NumberText {
+    digits: [u8; 20],
+    start: usize,
+    last: Option<u64>,
+}
+
+impl NumberText {
+    /// Sets the number to `n` and returns its decimal digits (what `n.to_string()` gives).
+    fn set(&mut self, n: u64) -> &[u8] {
+        if self.last.and_then(|l| l.checked_add(1)) == Some(n) {
+            self.increment();
+        } else {
+            self.write(n);
+        }
+        self.last = Some(n);
+        self.digits()
+    }
+
+    /// The digits of the number last set.
+    fn digits(&self) -> &[u8] {
+        &self.digits[self.start..]
+    }
+
+    fn increment(&mut self) {
+        let mut i = self.digits.len();
+        while i > self.start {
+            i -= 1;
+            if self.digits[i] == b'9' {
+                self.digits[i] = b'0';
+            } else {
+                self.digits[i] += 1;
+                return;
+            }
+        }
+        // All nines: one more digit (the number did not overflow, so there is room).
+        self.start -= 1;
+        self.digits[self.start] = b'1';
+    }
+
+    fn write(&mut self, mut n: u64) {
+        let mut i = self.digits.len();
+        loop {
+            i -= 1;
+            self.digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.start = i;
+    }
 }
 
 impl ProducerNode {
@@ -135,6 +198,8 @@ impl ProducerNode {
             pid_sent: None,
             next_broker: 0,
             value_field: [0; 21],
+            key_buf: Vec::new(),
+            number: NumberText::default(),
             outcomes: Vec::new(),
             setup,
         }
@@ -262,43 +327,42 @@ impl ProducerNode {
             cfg.value_serializer,
             cfg.partitioner_ignore_keys,
         );
-        let md = self.producer.metadata();
-        let available: Vec<i32> = (0..self.num_partitions)
-            .filter(|p| {
-                md.leader_for(TopicPartition {
-                    topic: self.topic,
-                    partition: *p,
-                })
-                .is_some()
-            })
-            .collect();
+        // The partitions with a leader, for the sticky partitioner only (keyed records never need
+        // them): computed at the first unkeyed record of the tick.
+        let mut available: Option<Vec<i32>> = None;
         for _ in 0..count {
             let n = self.emitted;
             self.emitted += 1;
-            let key = self.setup.keys.render(n);
-            // StringSerializer writes the UTF-8 bytes: skip the copy.
-            let key_bytes = if key_kind == SerdeKind::String {
-                key.map(String::into_bytes)
-            } else {
-                match serialize(key_kind, key.as_deref()) {
-                    Ok(b) => b,
-                    Err(_) => continue,
-                }
-            };
-            let Some(value_field) = self.value_field_size(n, value_kind) else {
+            let d = self.number.set(n).len();
+            let Some(value_field) = self.value_field_size(n, d, value_kind) else {
                 continue;
             };
-            let key_only = estimate_size_in_bytes_upper_bound(key_bytes.as_deref(), None, &[]);
+            let key = (self.setup.keys).render_with(self.number.digits(), &mut self.key_buf);
+            // StringSerializer writes the UTF-8 bytes: use the rendered text as is.
+            let owned;
+            let key_bytes = if key_kind == SerdeKind::String {
+                key
+            } else {
+                let text = key.map(|k| std::str::from_utf8(k).unwrap_or_default());
+                owned = match serialize(key_kind, text) {
+                    Ok(b) => b,
+                    Err(_) => continue,
+                };
+                owned.as_deref()
+            };
+            let key_only = estimate_size_in_bytes_upper_bound(key_bytes, None, &[]);
             let kv = key_value_headers_size(key_only)
                 .saturating_sub(1)
                 .saturating_add(value_field);
-            let choice = choose_partition(None, key_bytes.as_deref(), self.num_partitions, ignore_keys);
+            let choice = choose_partition(None, key_bytes, self.num_partitions, ignore_keys);
             let (partition, sticky) = match choice {
                 Ok(PartitionChoice::Keyed(p)) | Ok(PartitionChoice::Explicit(p)) => (p, false),
-                _ => (
-                    self.sticky.partition(&available, self.num_partitions, ctx.rng()),
-                    true,
-                ),
+                _ => {
+                    let avail = available.get_or_insert_with(|| {
+                        available_partitions(self.producer.metadata(), self.topic, self.num_partitions)
+                    });
+                    (self.sticky.partition(avail, self.num_partitions, ctx.rng()), true)
+                }
             };
             let tp = TopicPartition {
                 topic: self.topic,
@@ -310,16 +374,19 @@ impl ProducerNode {
             {
                 let bytes = i32::try_from(r.appended_bytes).unwrap_or(i32::MAX);
                 let n = self.num_partitions;
+                let avail = available
+                    .get_or_insert_with(|| available_partitions(self.producer.metadata(), self.topic, n));
                 self.sticky
-                    .on_append(bytes, r.all_batches_full, &available, n, ctx.rng());
+                    .on_append(bytes, r.all_batches_full, avail, n, ctx.rng());
             }
         }
     }
 
     /// The value field's size (length varint plus bytes; 1 for null) of record `n`; cached by the
-    /// number of digits of `n` for the String serializer, whose output length depends only on that.
-    fn value_field_size(&mut self, n: u64, kind: SerdeKind) -> Option<u32> {
-        let d = digits(n).min(20);
+    /// number of digits of `n` (`d`) for the String serializer, whose output length depends only on
+    /// that.
+    fn value_field_size(&mut self, n: u64, d: usize, kind: SerdeKind) -> Option<u32> {
+        let d = d.min(20);
         if kind == SerdeKind::String && self.value_field[d] != 0 {
             return Some(self.value_field[d]);
         }
@@ -437,5 +504,22 @@ impl ProducerNode {
                 generation: self.generation,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NumberText;
+
+    #[test]
+    fn number_text_counts_like_to_string() {
+        let mut number = NumberText::default();
+        let mut check = |n: u64| assert_eq!(number.set(n), n.to_string().as_bytes(), "{n}");
+        for n in (0..2_000).chain(9_990..10_010).chain(99_999..100_001) {
+            check(n);
+        }
+        for n in [5, 4, 1_000_000, 999, u64::MAX - 1, u64::MAX, 0, 9, 10] {
+            check(n);
+        }
     }
 }

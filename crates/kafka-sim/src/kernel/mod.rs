@@ -40,7 +40,8 @@ enum Event<N: Node> {
         /// The receiver's incarnation when the message was sent.
         incarnation: u32,
         digest: u64,
-        msg: N::Msg,
+        /// Boxed: the queue then moves a pointer, not the (large) message.
+        msg: Box<N::Msg>,
     },
     Timer {
         node: NodeId,
@@ -205,7 +206,7 @@ impl<N: Node> Kernel<N> {
 
     /// Sends `msg` from `from` to `to` now, through the network, as if `from` had sent it.
     pub fn post(&mut self, from: NodeId, to: NodeId, msg: N::Msg) {
-        self.route(from, to, msg);
+        self.route(from, to, Box::new(msg));
     }
 
     /// Processes the next event. Returns its time, or `None` when the queue is empty.
@@ -256,7 +257,7 @@ impl<N: Node> Kernel<N> {
                                 digest,
                             },
                         );
-                        self.call(to, |n, ctx| n.on_message(now, from, msg, ctx));
+                        self.call(to, |n, ctx| n.on_message(now, from, *msg, ctx));
                     }
                 }
             }
@@ -346,7 +347,7 @@ impl<N: Node> Kernel<N> {
                         to: *to,
                         sent_at: *sent_at,
                         deliver_at: at,
-                        msg,
+                        msg: &**msg,
                     },
                 )),
                 _ => None,
@@ -407,8 +408,9 @@ impl<N: Node> Kernel<N> {
         self.out.sends = sends;
     }
 
-    fn route(&mut self, from: NodeId, to: NodeId, msg: N::Msg) {
-        let digest = StableHasher::digest(&msg);
+    fn route(&mut self, from: NodeId, to: NodeId, msg: Box<N::Msg>) {
+        // The message's own hash (`Box` hashes what it holds).
+        let digest = StableHasher::digest(&*msg);
         let label = msg.label();
         let fate = match self.slots.get(to.index()) {
             None => Err(LossReason::NoSuchNode),

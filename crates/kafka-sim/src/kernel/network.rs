@@ -11,7 +11,7 @@ use crate::kernel::trace::LossReason;
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The settings of one directed link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,7 +37,9 @@ struct Link {
 #[derive(Clone, Debug)]
 pub struct Network {
     defaults: LinkSettings,
-    links: BTreeMap<(NodeId, NodeId), Link>,
+    /// Links touched so far, by `[from][to]` (dense: looked up for every message); `None` is a
+    /// link still at the defaults.
+    links: Vec<Vec<Option<Link>>>,
     isolated: BTreeSet<NodeId>,
 }
 
@@ -51,7 +53,7 @@ impl Network {
                 drop: Ratio::NEVER,
                 cut: false,
             },
-            links: BTreeMap::new(),
+            links: Vec::new(),
             isolated: BTreeSet::new(),
         }
     }
@@ -63,12 +65,24 @@ impl Network {
 
     /// The current settings of the directed link `from -> to`.
     pub fn link(&self, from: NodeId, to: NodeId) -> LinkSettings {
-        self.links.get(&(from, to)).map_or(self.defaults, |l| l.settings)
+        self.get(from, to).map_or(self.defaults, |l| l.settings)
+    }
+
+    fn get(&self, from: NodeId, to: NodeId) -> Option<&Link> {
+        self.links.get(from.index())?.get(to.index())?.as_ref()
     }
 
     fn link_mut(&mut self, from: NodeId, to: NodeId) -> &mut Link {
         let defaults = self.defaults;
-        self.links.entry((from, to)).or_insert(Link {
+        let (f, t) = (from.index(), to.index());
+        if self.links.len() <= f {
+            self.links.resize_with(f + 1, Vec::new);
+        }
+        let row = &mut self.links[f];
+        if row.len() <= t {
+            row.resize_with(t + 1, || None);
+        }
+        row[t].get_or_insert(Link {
             settings: defaults,
             last_arrival: SimTime::ZERO,
         })
@@ -81,7 +95,7 @@ impl Network {
             return false;
         }
         (!self.isolated.is_empty() && (self.isolated.contains(&from) || self.isolated.contains(&to)))
-            || self.links.get(&(from, to)).is_some_and(|l| l.settings.cut)
+            || self.get(from, to).is_some_and(|l| l.settings.cut)
     }
 
     /// True when the node is isolated from every other node.
@@ -163,7 +177,7 @@ impl Network {
     /// to the defaults. FIFO order is kept across the heal.
     pub fn heal(&mut self) {
         self.isolated.clear();
-        for link in self.links.values_mut() {
+        for link in self.links.iter_mut().flatten().flatten() {
             link.settings = self.defaults;
         }
     }

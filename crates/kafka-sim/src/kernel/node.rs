@@ -42,7 +42,8 @@ pub trait Node: Clone + Debug {
 /// What a node asked for during one handler call. The kernel keeps one and reuses its buffers.
 #[derive(Clone, Debug)]
 pub struct Outbox<N: Node> {
-    pub(crate) sends: Vec<(NodeId, N::Msg)>,
+    /// Messages are boxed once here, so that the queue moves a pointer instead of the message.
+    pub(crate) sends: Vec<(NodeId, Box<N::Msg>)>,
     pub(crate) timers: Vec<(SimTime, N::Timer)>,
     pub(crate) events: Vec<N::Event>,
 }
@@ -83,7 +84,7 @@ impl<'a, N: Node> Ctx<'a, N> {
 
     /// Sends `msg` to `to` over the network (it may be delayed, dropped or cut off).
     pub fn send(&mut self, to: NodeId, msg: N::Msg) {
-        self.out.sends.push((to, msg));
+        self.out.sends.push((to, Box::new(msg)));
     }
 
     /// Fires `timer` at this node `after` from now, unless the node crashes first.

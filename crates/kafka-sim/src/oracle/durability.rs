@@ -291,6 +291,27 @@ impl DurabilityOracle {
     }
 
     fn note_records(&mut self, records: &[RecordId]) {
+        // The usual case: one producer's records (a batch). One pass for the largest number, then one
+        // update.
+        if let Some(first) = records.first() {
+            let producer = first.producer();
+            let mut same = true;
+            let mut max_n = 0;
+            for r in records {
+                same &= r.producer() == producer;
+                max_n = max_n.max(r.n());
+            }
+            if same {
+                let p = producer.0 as usize;
+                if p >= self.extent.len() {
+                    self.extent.resize(p + 1, (0, 0));
+                }
+                let e = &mut self.extent[p];
+                e.0 = e.0.max(max_n.saturating_add(1));
+                e.1 += records.len() as u64;
+                return;
+            }
+        }
         for r in records {
             let p = r.producer().0 as usize;
             if p >= self.extent.len() {

@@ -11,11 +11,12 @@
 //! Not modelled: `buffer.memory` (the pool is never exhausted; [`Accumulator::buffered_bytes`] reports
 //! what Kafka would have allocated) and compression.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use crate::config::producer::ProducerConfig;
 use crate::ids::BrokerId;
+use crate::producer::vec_map::VecMap;
 use crate::record::{NO_PRODUCER_ID, NO_SEQUENCE, RecordBatch, RecordId, TopicPartition};
 use crate::rng::SimRng;
 use crate::serialization::record_size::{
@@ -49,6 +50,9 @@ pub fn retry_backoff(attempts: u32, base_ms: u64, max_ms: u64, rng: &mut SimRng)
 pub fn key_value_headers_size(upper_bound: usize) -> u32 {
     u32::try_from(upper_bound.saturating_sub(RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD)).unwrap_or(u32::MAX)
 }
+
+/// The largest capacity a new batch's record `Vec` starts with (a hint only; it grows beyond).
+const MAX_RECORDS_HINT: usize = 4096;
 
 /// `DefaultRecord.sizeInBytes` from the key/value/headers size and the record's deltas.
 fn record_size(offset_delta: u32, timestamp_delta_ms: u64, kv_size: u32) -> usize {
@@ -91,10 +95,10 @@ pub struct ProducerBatch {
 }
 
 impl ProducerBatch {
-    fn new(tp: TopicPartition, now: SimTime, write_limit: u32) -> ProducerBatch {
+    fn new(tp: TopicPartition, now: SimTime, write_limit: u32, capacity: usize) -> ProducerBatch {
         ProducerBatch {
             tp,
-            open: Vec::new(),
+            open: Vec::with_capacity(capacity),
             sealed: None,
             size_bytes: RECORD_BATCH_OVERHEAD as u32,
             write_limit,
@@ -212,6 +216,9 @@ struct PartitionQueue {
     next_sequence: i32,
     in_flight_sequences: BTreeSet<i32>,
     last_acked_sequence: Option<i32>,
+    /// How many records the partition's last batch held when a newer one was started or it was
+    /// drained: the capacity a new batch starts with, so that appends rarely grow the `Vec`.
+    records_hint: usize,
 }
 
 /// The record accumulator.
@@ -222,8 +229,8 @@ pub struct Accumulator {
     delivery_timeout: SimTime,
     retry_backoff_ms: u64,
     retry_backoff_max_ms: u64,
-    queues: BTreeMap<TopicPartition, PartitionQueue>,
-    drain_index: BTreeMap<BrokerId, usize>,
+    queues: VecMap<TopicPartition, PartitionQueue>,
+    drain_index: VecMap<BrokerId, usize>,
     producer: Option<(i64, i16)>,
     idempotent: bool,
     closing: bool,
@@ -240,8 +247,8 @@ impl Accumulator {
             delivery_timeout: SimTime::from_millis(u64::from(config.delivery_timeout_ms)),
             retry_backoff_ms: config.retry_backoff_ms,
             retry_backoff_max_ms: config.retry_backoff_max_ms,
-            queues: BTreeMap::new(),
-            drain_index: BTreeMap::new(),
+            queues: VecMap::new(),
+            drain_index: VecMap::new(),
             producer: None,
             idempotent: config.enable_idempotence,
             closing: false,
@@ -257,22 +264,34 @@ impl Accumulator {
     /// Appends record `id` to `tp`'s last batch, or to a new one when it does not fit. `kv_size` is the
     /// size of its key, value and headers fields ([`key_value_headers_size`]).
     pub fn append(&mut self, now: SimTime, tp: TopicPartition, id: RecordId, kv_size: u32) -> AppendResult {
-        let q = self.queues.entry(tp).or_default();
+        // `get_mut` first: the partition's queue almost always exists.
+        let q = self.queues.get_or_default(tp);
         let appended = q
             .deque
             .back_mut()
             .and_then(|last| last.try_append(id, kv_size, now));
         if let Some(size) = appended {
-            let full = q.deque.len() > 1 || q.deque.back().is_some_and(ProducerBatch::is_full);
+            let last_full = q.deque.back().is_some_and(ProducerBatch::is_full);
+            let full = q.deque.len() > 1 || last_full;
+            let all_full = if q.deque.len() == 1 {
+                last_full
+            } else {
+                q.deque.iter().all(ProducerBatch::is_full)
+            };
             return AppendResult {
                 appended_bytes: size,
                 new_batch_created: false,
                 batch_is_full: full,
-                all_batches_full: q.deque.iter().all(ProducerBatch::is_full),
+                all_batches_full: all_full,
             };
         }
         let upper = (RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD) as u32 + kv_size;
-        let mut batch = ProducerBatch::new(tp, now, self.batch_size.max(upper));
+        if let Some(last) = q.deque.back() {
+            q.records_hint = last.record_count();
+        }
+        // A little headroom over the last batch, so one more record does not double the Vec.
+        let capacity = (q.records_hint + q.records_hint / 8 + 2).min(MAX_RECORDS_HINT);
+        let mut batch = ProducerBatch::new(tp, now, self.batch_size.max(upper), capacity);
         let size = batch.try_append(id, kv_size, now).unwrap_or(0);
         q.deque.push_back(batch);
         let full = q.deque.len() > 1 || q.deque.back().is_some_and(ProducerBatch::is_full);
@@ -290,7 +309,7 @@ impl Accumulator {
     /// leader are skipped.
     pub fn ready(&self, now: SimTime, metadata: &Metadata) -> ReadyCheck {
         let mut out = ReadyCheck::default();
-        for (tp, q) in &self.queues {
+        for (tp, q) in self.queues.iter() {
             let Some(batch) = q.deque.front() else { continue };
             let Some(leader) = metadata.leader_for(*tp) else {
                 out.unknown_leader = true;
@@ -331,7 +350,7 @@ impl Accumulator {
         if self.idempotent && self.producer.is_none() {
             return ready;
         }
-        let parts = metadata.partitions_for(broker);
+        let parts = metadata.led_by(broker);
         if parts.is_empty() {
             return ready;
         }
@@ -360,6 +379,9 @@ impl Accumulator {
                 let Some(mut batch) = q.deque.pop_front() else {
                     break;
                 };
+                if !batch.is_closed() {
+                    q.records_hint = batch.record_count();
+                }
                 if let Some((pid, epoch)) = self.producer
                     && batch.base_sequence == NO_SEQUENCE
                 {
@@ -389,7 +411,7 @@ impl Accumulator {
         if self.idempotent && self.producer.is_none() {
             return false;
         }
-        let parts = metadata.partitions_for(broker);
+        let parts = metadata.led_by(broker);
         if parts.is_empty() {
             return false;
         }
@@ -421,7 +443,7 @@ impl Accumulator {
             self.retry_backoff_max_ms,
             rng,
         );
-        let q = self.queues.entry(batch.tp).or_default();
+        let q = self.queues.get_or_default(batch.tp);
         if batch.base_sequence == NO_SEQUENCE {
             q.deque.push_front(batch);
             return;
@@ -463,7 +485,7 @@ impl Accumulator {
 
     /// Mutes `tp` (`max.in.flight.requests.per.connection=1`: one request per partition at a time).
     pub fn mute(&mut self, tp: TopicPartition) {
-        self.queues.entry(tp).or_default().muted = true;
+        self.queues.get_or_default(tp).muted = true;
     }
 
     /// Unmutes `tp`.

@@ -2,7 +2,7 @@
 //! Kafka's `requestUpdate` flag. The producer node feeds metadata responses in with [`Metadata::set_leader`]
 //! and [`Metadata::set_topic_name`]; it sends a metadata request when [`Metadata::update_requested`].
 
-use std::collections::BTreeMap;
+use crate::producer::vec_map::VecMap;
 
 use crate::ids::BrokerId;
 use crate::record::{LeaderEpoch, TopicPartition};
@@ -19,7 +19,9 @@ pub struct PartitionLeader {
 /// The producer's metadata cache (`ProducerMetadata`, reduced to what the sender uses).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Metadata {
-    leaders: BTreeMap<TopicPartition, PartitionLeader>,
+    leaders: VecMap<TopicPartition, PartitionLeader>,
+    /// `leaders` by leader, in partition order: rebuilt when a leader is set, read at every drain.
+    by_leader: VecMap<BrokerId, Vec<TopicPartition>>,
     topic_names: Vec<String>,
     version: u64,
     update_requested: bool,
@@ -33,7 +35,15 @@ impl Metadata {
 
     /// Records `tp`'s leader (from a metadata response) and bumps the version.
     pub fn set_leader(&mut self, tp: TopicPartition, leader: Option<BrokerId>, epoch: LeaderEpoch) {
-        self.leaders.insert(tp, PartitionLeader { leader, epoch });
+        let old = self.leaders.insert(tp, PartitionLeader { leader, epoch });
+        if old.map(|o| o.leader) != Some(leader) {
+            self.by_leader = VecMap::new();
+            for (tp, l) in self.leaders.iter() {
+                if let Some(b) = l.leader {
+                    self.by_leader.get_or_default(b).push(*tp);
+                }
+            }
+        }
         self.version += 1;
     }
 
@@ -81,11 +91,12 @@ impl Metadata {
 
     /// `Cluster.partitionsForNode`: the partitions `broker` leads, in partition order.
     pub fn partitions_for(&self, broker: BrokerId) -> Vec<TopicPartition> {
-        self.leaders
-            .iter()
-            .filter(|(_, l)| l.leader == Some(broker))
-            .map(|(tp, _)| *tp)
-            .collect()
+        self.led_by(broker).to_vec()
+    }
+
+    /// The partitions `broker` leads, in partition order, without copying them.
+    pub fn led_by(&self, broker: BrokerId) -> &[TopicPartition] {
+        self.by_leader.get(&broker).map_or(&[], Vec::as_slice)
     }
 
     /// `tp` as Kafka prints a `TopicPartition`: `name-partition` (e.g. `t-0`); an unnamed topic prints

@@ -4,3 +4,4 @@
 
 pub mod accumulator;
 pub mod sender;
+pub mod vec_map;

@@ -22,7 +22,9 @@
 //! sequence or `UNKNOWN_PRODUCER_ID` (both fail the batch), sequence adjustment after a failed batch,
 //! splitting a batch on `MESSAGE_TOO_LARGE` (the batch fails), `buffer.memory` blocking, transactions.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::producer::vec_map::VecMap;
 
 use crate::config::producer::{Acks, ProducerConfig};
 use crate::error_code::ErrorCode;
@@ -73,7 +75,7 @@ pub struct Producer {
     reconnect_backoff: SimTime,
     accumulator: Accumulator,
     metadata: Metadata,
-    connections: BTreeMap<BrokerId, Connection>,
+    connections: VecMap<BrokerId, Connection>,
     next_correlation_id: i32,
     closed: bool,
     rng: SimRng,
@@ -111,7 +113,7 @@ impl Producer {
             reconnect_backoff: SimTime::from_millis(config.reconnect_backoff_ms),
             accumulator: Accumulator::new(config),
             metadata: Metadata::new(),
-            connections: BTreeMap::new(),
+            connections: VecMap::new(),
             next_correlation_id: 0,
             closed: false,
             rng,
@@ -280,7 +282,7 @@ impl Producer {
             }
             return;
         }
-        let conn = self.connections.entry(broker).or_default();
+        let conn = self.connections.get_or_default(broker);
         conn.in_flight.push_back(InFlightRequest {
             correlation_id,
             sent: now,

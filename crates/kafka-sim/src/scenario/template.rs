@@ -74,14 +74,23 @@ impl Template {
 
     /// The text for record number `n`.
     pub fn render(&self, n: u64) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        self.render_with(n.to_string().as_bytes(), &mut out);
+        // Literals are `str`s and digits are ASCII: always UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes the text into `out` (cleared first, its allocation reused) with `number`, the decimal
+    /// digits of the record's running number, for each `{n}`: the producer renders one key per
+    /// record and keeps the digits between records, so this is on the hot path.
+    pub fn render_with(&self, number: &[u8], out: &mut Vec<u8>) {
+        out.clear();
         for part in &self.parts {
             match part {
-                TemplatePart::Literal(s) => out.push_str(s),
-                TemplatePart::Number => out.push_str(&n.to_string()),
+                TemplatePart::Literal(s) => out.extend_from_slice(s.as_bytes()),
+                TemplatePart::Number => out.extend_from_slice(number),
             }
         }
-        out
     }
 }
 
@@ -124,6 +133,18 @@ impl KeyTemplate {
             KeyTemplate::Template(t) => Some(t.render(n)),
         }
     }
+
+    /// Writes the UTF-8 key for the running number whose decimal digits are `number` into
+    /// `out` (cleared first) and returns it, or `None` for a null key (then `out` is left as it was).
+    pub fn render_with<'a>(&self, number: &[u8], out: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+        match self {
+            KeyTemplate::Null => None,
+            KeyTemplate::Template(t) => {
+                t.render_with(number, out);
+                Some(out.as_slice())
+            }
+        }
+    }
 }
 
 impl fmt::Display for KeyTemplate {
@@ -133,5 +154,25 @@ impl fmt::Display for KeyTemplate {
             KeyTemplate::Null => f.write_str("none"),
             KeyTemplate::Template(t) => t.fmt(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_with_writes_what_render_does() {
+        let t = Template::parse("reserve-{n}:{n}}").unwrap();
+        let mut buf = b"stale".to_vec();
+        for n in [0, 7, 10, 12_345, u64::MAX] {
+            t.render_with(n.to_string().as_bytes(), &mut buf);
+            assert_eq!(buf, format!("reserve-{n}:{n}}}").into_bytes());
+            assert_eq!(t.render(n), format!("reserve-{n}:{n}}}"));
+        }
+        let k = KeyTemplate::parse("k{n}").unwrap();
+        assert_eq!(k.render_with(b"42", &mut buf), Some(&b"k42"[..]));
+        assert_eq!(KeyTemplate::Null.render_with(b"43", &mut buf), None);
+        assert_eq!(buf, b"k42");
     }
 }

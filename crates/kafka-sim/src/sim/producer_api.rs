@@ -217,7 +217,8 @@ impl Simulation {
                 if p.outcomes.is_empty() {
                     continue;
                 }
-                for o in std::mem::take(&mut p.outcomes) {
+                // Drained, not taken: the producer keeps the buffer's capacity for the next ones.
+                for o in p.outcomes.drain(..) {
                     self.clients.oracle.on_send(o.tp, &o.records, o.created);
                     self.clients
                         .oracle
