@@ -331,7 +331,8 @@ pub fn run_fault_window(sim: &mut Simulation, case: &SwarmCase) {
     }
 }
 
-fn resolve(sim: &Simulation, f: &SwarmFault) -> Vec<Fault> {
+/// The kernel faults `f` stands for now (a target naming no running leader resolves to none).
+pub fn resolve(sim: &Simulation, f: &SwarmFault) -> Vec<Fault> {
     let node = |t: &Target| match *t {
         Target::Broker(b) => sim.broker_node(b),
         Target::LeaderOf(p) => {

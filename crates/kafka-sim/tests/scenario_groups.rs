@@ -477,7 +477,7 @@ fn member_faults_parse_and_check() {
         ),
         (
             "at = \"1s\"\naction = \"crash\"\nmember = \"g/1\"",
-            "faults[0].member: only a crash_member, close_member, pause_member or set_processing fault takes a \
+            "faults[0].member: only a crash_member, restart_member, close_member, pause_member or set_processing fault takes a \
              member, not crash",
         ),
         (
@@ -500,7 +500,7 @@ fn member_faults_parse_and_check() {
         (
             "at = \"1s\"\naction = \"explode_member\"",
             "faults[0].action: unknown action \"explode_member\": expected one of crash, restart, isolate, heal, \
-             slow, drop, crash_member, close_member, pause_member, set_processing, add_member",
+             slow, drop, crash_member, restart_member, close_member, pause_member, set_processing, add_member",
         ),
     ];
     for (body, expected) in cases {

@@ -8,23 +8,16 @@ use kafka_sim::swarm::{run_swarm_case, swarm_case};
 
 /// Seeds that fail on known, diagnosed model bugs not fixed yet. They are run and reported on every
 /// run (never skipped); the test fails if one of them starts passing, so the list stays honest.
-/// Swarm seed 4 (a follower stuck on an empty epoch entry) was fixed in `PartitionLog::truncate_to`.
-const KNOWN_FAILURES: &[(u64, &str)] = &[
-    (70, LOST_ZK_NOTIFICATION),
-    (
-        194,
-        "non-convergence after the heal, not yet diagnosed (likely as seed 70)",
-    ),
-    (
-        145,
-        "isr-identical-below-hw right after the final restart, not yet diagnosed",
-    ),
-];
-
-const LOST_ZK_NOTIFICATION: &str = "non-convergence: ZooKeeper's controller-change notification \
-                                    to a broker cut off from it at that moment is lost for good \
-                                    (real ZooKeeper replays watches on reconnect), so no broker \
-                                    acts as controller";
+///
+/// Fixed so far: seed 4 (a follower stuck on an empty epoch entry; `PartitionLog::truncate_to`);
+/// seed 70 (a `/controller` notification lost to a broker cut off from ZooKeeper; ZooKeeper now
+/// replays watches on `SetWatches`); seed 194 (a LeaderAndIsr lost on a cut link; the controller's
+/// channel now resends unanswered requests); seed 145 (a deposed controller confirmed an ISR shrink
+/// ZooKeeper had fenced; the controller now answers AlterPartition after ZooKeeper's write result);
+/// seeds 837, 945 and 995 of the first 1000 (two controllers electing leaders in the same leader
+/// epochs; an election's LeaderAndIsr now waits for ZooKeeper's write result too). Regressions for
+/// each: `tests/controller_recovery.rs`.
+const KNOWN_FAILURES: &[(u64, &str)] = &[];
 
 fn env_u64(name: &str) -> Option<u64> {
     let v = std::env::var(name).ok()?;

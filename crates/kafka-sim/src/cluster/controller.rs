@@ -5,9 +5,19 @@
 //! goes to ZooKeeper (so the next controller can load it) before LeaderAndIsr and UpdateMetadata go
 //! to the brokers. Requested topics are created (replicas assigned with the seeded random start) as
 //! soon as enough brokers are live.
+//!
+//! As in Kafka, nothing the controller decides reaches a broker before ZooKeeper has accepted its
+//! write (`updateLeaderAndIsr` with the controller epoch's znode version): LeaderAndIsr and
+//! UpdateMetadata of an election, or the answer to an AlterPartition, wait for the write's
+//! [`ClusterMsg::ZkWriteResult`]. A deposed controller's write is fenced; it resigns
+//! (`ControllerMovedException`) and the leader is told `NOT_CONTROLLER`. Requests then go through
+//! the controller's channel (`super::controller_channel`), which resends unanswered ones.
 
+pub use super::controller_channel::CONTROLLER_SOCKET_TIMEOUT;
+use super::controller_channel::ControllerChannel;
 use super::wire::{PartitionState, TopicMeta, broker_node};
 use super::{ClusterEvent, ClusterMsg, ClusterNode};
+use crate::error_code::ErrorCode;
 use crate::ids::BrokerId;
 use crate::kernel::Ctx;
 use crate::record::TopicPartition;
@@ -17,6 +27,48 @@ use crate::replication::controller::{
     ElectionKind, LeaderRecoveryState, PartitionRegistration,
 };
 use crate::sim::ZOOKEEPER;
+use std::collections::BTreeMap;
+
+/// What waits for a ZooKeeper write's outcome.
+#[derive(Clone, Debug)]
+enum HeldUntilWritten {
+    /// An accepted AlterPartition: the leader's answer and the ISR event.
+    Alter {
+        leader: BrokerId,
+        tp: TopicPartition,
+        from: Vec<BrokerId>,
+        registration: PartitionRegistration,
+    },
+    /// A state change's events, LeaderAndIsr requests (as decided) and UpdateMetadata targets.
+    Outcome {
+        tps: Vec<TopicPartition>,
+        events: Vec<ClusterEvent>,
+        leader_and_isr: Vec<(BrokerId, Vec<PartitionState>)>,
+        update_metadata_to: Vec<BrokerId>,
+        /// Whether the `__consumer_offsets` leaders go out with it.
+        offsets_metadata: bool,
+    },
+}
+
+impl HeldUntilWritten {
+    fn covers(&self, tp: TopicPartition) -> bool {
+        match self {
+            HeldUntilWritten::Alter { tp: t, .. } => *t == tp,
+            HeldUntilWritten::Outcome { tps, .. } => tps.contains(&tp),
+        }
+    }
+}
+
+/// An AlterPartition held while an earlier ISR change of its partition waits for ZooKeeper (Kafka's
+/// controller handles one event at a time, and its ZooKeeper writes block it).
+#[derive(Clone, Debug)]
+struct DeferredAlter {
+    leader: BrokerId,
+    tp: TopicPartition,
+    leader_epoch: i32,
+    partition_epoch: i32,
+    new_isr: Vec<BrokerId>,
+}
 
 /// The controller role: its epoch, the controller context and the topics.
 #[derive(Clone, Debug)]
@@ -25,6 +77,16 @@ pub struct ControllerRole {
     epoch: u32,
     state: ControllerState,
     topics: Vec<TopicMeta>,
+    /// The version of `/brokers/ids` the live brokers were read at.
+    brokers_version: u64,
+    /// The channel to the brokers.
+    channel: ControllerChannel,
+    /// What waits for a ZooKeeper write, by the write's request id.
+    held: BTreeMap<u64, HeldUntilWritten>,
+    /// AlterPartition requests held until their partition's write is answered (one per leader and
+    /// partition: a retry replaces the request it retries).
+    deferred_alters: Vec<DeferredAlter>,
+    next_request: u64,
 }
 
 impl ControllerRole {
@@ -38,11 +100,18 @@ impl ControllerRole {
         &self.state
     }
 
+    /// The version of `/brokers/ids` this controller last read.
+    pub fn brokers_version(&self) -> u64 {
+        self.brokers_version
+    }
+
     /// Failover: load the context ZooKeeper sent, elect offline partitions, send every live replica
     /// its LeaderAndIsr and everyone UpdateMetadata, then create requested topics.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn activate(
         me: BrokerId,
         epoch: u32,
+        brokers_version: u64,
         live: Vec<BrokerId>,
         topics: Vec<TopicMeta>,
         partitions: &[(TopicPartition, PartitionRegistration)],
@@ -66,6 +135,11 @@ impl ControllerRole {
             epoch,
             state,
             topics,
+            brokers_version,
+            channel: ControllerChannel::new(epoch),
+            held: BTreeMap::new(),
+            deferred_alters: Vec::new(),
+            next_request: 0,
         };
         let mut out = role.state.on_controller_failover(me, epoch);
         // `ReplicaStateMachine.startup`: every live replica gets its partition's state.
@@ -97,8 +171,20 @@ impl ControllerRole {
         role
     }
 
-    /// The `/brokers/ids` watch: brokers gone fail (`onBrokerFailure`), new ones start up.
-    pub(super) fn on_brokers_changed(&mut self, live: &[BrokerId], ctx: &mut Ctx<'_, ClusterNode>) {
+    /// The `/brokers/ids` watch (at `version`; an older one is stale): brokers gone fail
+    /// (`onBrokerFailure`), new ones start up.
+    pub(super) fn on_brokers_changed(
+        &mut self,
+        live: &[BrokerId],
+        version: u64,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        if version <= self.brokers_version {
+            return;
+        }
+        self.brokers_version = version;
+        // The channel to a broker that left is closed with its unsent requests.
+        self.channel.retain_brokers(live);
         let known: Vec<BrokerId> = self.state.live_brokers().iter().copied().collect();
         for b in known.iter().filter(|b| !live.contains(b)) {
             let out = self.state.on_broker_failure(*b);
@@ -135,6 +221,17 @@ impl ControllerRole {
         new_isr: Vec<BrokerId>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
+        if self.held.values().any(|h| h.covers(tp)) {
+            self.deferred_alters.retain(|d| d.tp != tp || d.leader != leader);
+            self.deferred_alters.push(DeferredAlter {
+                leader,
+                tp,
+                leader_epoch,
+                partition_epoch,
+                new_isr,
+            });
+            return;
+        }
         let previous = self.state.partition(tp).map(|r| r.isr.clone());
         let req = AlterPartitionRequest {
             leader,
@@ -146,10 +243,15 @@ impl ControllerRole {
         let (error, registration) = match self.state.on_alter_partition(tp, &req) {
             Ok(reg) => {
                 if previous.as_ref() != Some(&reg.isr) {
-                    let from = previous.unwrap_or_default();
-                    self.isr_event(tp, from, &reg, ctx);
-                    self.write_zk(vec![(tp, reg.clone())], Vec::new(), ctx);
-                    self.update_metadata(self.live(), ctx);
+                    // `updateLeaderAndIsr`: the leader hears back once ZooKeeper took the write.
+                    let held = HeldUntilWritten::Alter {
+                        leader,
+                        tp,
+                        from: previous.unwrap_or_default(),
+                        registration: reg.clone(),
+                    };
+                    self.write_then(vec![(tp, reg)], held, ctx);
+                    return;
                 }
                 (0, Some(reg))
             }
@@ -164,28 +266,145 @@ impl ControllerRole {
         ctx.send(broker_node(leader), msg);
     }
 
-    fn live(&self) -> Vec<BrokerId> {
-        self.state.live_brokers().iter().copied().collect()
-    }
-
-    fn isr_event(
-        &self,
-        tp: TopicPartition,
-        from: Vec<BrokerId>,
-        reg: &PartitionRegistration,
+    /// The outcome of a ZooKeeper write: on success what waited for it goes out. Returns false
+    /// when ZooKeeper fenced it: another controller holds `/controller` (Kafka's
+    /// `ControllerMovedException`), so this one must resign; an AlterPartition is answered
+    /// `NOT_CONTROLLER`.
+    pub(super) fn on_zk_write_result(
+        &mut self,
+        request: u64,
+        epoch: u32,
+        ok: bool,
         ctx: &mut Ctx<'_, ClusterNode>,
-    ) {
-        let to = reg.isr.clone();
-        if to.len() < from.len() {
-            ctx.record(ClusterEvent::IsrShrunk {
+    ) -> bool {
+        if epoch != self.epoch {
+            return true;
+        }
+        let Some(held) = self.held.remove(&request) else {
+            return true;
+        };
+        match held {
+            HeldUntilWritten::Alter {
+                leader,
                 tp,
                 from,
-                to,
-                leader_epoch: reg.leader_epoch,
-            });
-        } else {
-            ctx.record(ClusterEvent::IsrExpanded { tp, from, to });
+                registration,
+            } => {
+                let (error, registration) = if ok {
+                    ctx.record(isr_event(tp, from, &registration));
+                    self.update_metadata(self.live(), ctx);
+                    (0, Some(registration))
+                } else {
+                    (ErrorCode::NotController.code(), None)
+                };
+                let msg = ClusterMsg::AlterPartitionResponse {
+                    tp,
+                    error,
+                    registration,
+                };
+                ctx.send(broker_node(leader), msg);
+                if ok {
+                    self.run_deferred_alters(tp, ctx);
+                }
+            }
+            HeldUntilWritten::Outcome {
+                tps,
+                events,
+                leader_and_isr,
+                update_metadata_to,
+                offsets_metadata,
+            } if ok => {
+                for e in events {
+                    ctx.record(e);
+                }
+                for (b, partitions) in leader_and_isr {
+                    self.channel.send(b, partitions, ctx);
+                }
+                if offsets_metadata {
+                    self.send_offsets_metadata(ctx);
+                }
+                self.update_metadata(update_metadata_to, ctx);
+                for tp in tps {
+                    self.run_deferred_alters(tp, ctx);
+                }
+            }
+            HeldUntilWritten::Outcome { .. } => {}
         }
+        ok
+    }
+
+    /// Handles the AlterPartition requests held for `tp`, unless another write of it is pending.
+    fn run_deferred_alters(&mut self, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.held.values().any(|h| h.covers(tp)) {
+            return;
+        }
+        let (held, rest): (Vec<DeferredAlter>, Vec<DeferredAlter>) =
+            std::mem::take(&mut self.deferred_alters)
+                .into_iter()
+                .partition(|d| d.tp == tp);
+        self.deferred_alters = rest;
+        for d in held {
+            self.on_alter_partition(d.leader, d.tp, d.leader_epoch, d.partition_epoch, d.new_isr, ctx);
+        }
+    }
+
+    /// A LeaderAndIsr answer.
+    pub(super) fn on_leader_and_isr_response(
+        &mut self,
+        broker: BrokerId,
+        controller_epoch: u32,
+        partitions: &[(TopicPartition, i32)],
+    ) {
+        self.channel.on_response(broker, controller_epoch, partitions);
+    }
+
+    /// The channel's request timeout: every LeaderAndIsr unanswered for
+    /// [`CONTROLLER_SOCKET_TIMEOUT`] is sent again, with the partitions' current state.
+    pub(super) fn on_request_timeout(&mut self, ctx: &mut Ctx<'_, ClusterNode>) {
+        for (b, tps) in self.channel.overdue(ctx.now()) {
+            let partitions = self.partition_states(&tps);
+            self.channel.send(b, partitions, ctx);
+        }
+        self.channel.arm_timer(ctx);
+    }
+
+    /// The LeaderAndIsr entries of `tps`, in their current state.
+    fn partition_states(&self, tps: &[TopicPartition]) -> Vec<PartitionState> {
+        tps.iter()
+            .filter_map(|tp| {
+                let reg = self.state.partition(*tp)?;
+                let meta = self.topics.iter().find(|t| t.idx == tp.topic)?;
+                Some(PartitionState {
+                    tp: *tp,
+                    name: meta.partition_name(tp.partition),
+                    registration: reg.clone(),
+                    min_insync_replicas: meta.min_insync_replicas,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes `partitions` to ZooKeeper; `held` goes out once ZooKeeper accepted them.
+    fn write_then(
+        &mut self,
+        partitions: Vec<(TopicPartition, PartitionRegistration)>,
+        held: HeldUntilWritten,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        let request = self.next_request;
+        self.next_request += 1;
+        let msg = ClusterMsg::ZkWritePartitions {
+            epoch: self.epoch,
+            topics: Vec::new(),
+            partitions,
+            request: Some(request),
+        };
+        ctx.send(ZOOKEEPER, msg);
+        self.held.insert(request, held);
+    }
+
+    fn live(&self) -> Vec<BrokerId> {
+        self.state.live_brokers().iter().copied().collect()
     }
 
     /// Creates every requested topic once there are enough live brokers for its replication factor.
@@ -210,24 +429,19 @@ impl ControllerRole {
                 assignment: assignment.clone(),
             });
             let out = self.state.on_topic_creation(idx, &name, &assignment, unclean);
-            self.write_zk(Vec::new(), vec![meta], ctx);
+            self.write_topics(vec![meta], ctx);
             self.apply(out, ctx);
         }
     }
 
-    fn write_zk(
-        &self,
-        partitions: Vec<(TopicPartition, PartitionRegistration)>,
-        topics: Vec<TopicMeta>,
-        ctx: &mut Ctx<'_, ClusterNode>,
-    ) {
-        if partitions.is_empty() && topics.is_empty() {
-            return;
-        }
+    /// Writes topic assignments to ZooKeeper (links are FIFO: they land before the partition states
+    /// that follow).
+    fn write_topics(&self, topics: Vec<TopicMeta>, ctx: &mut Ctx<'_, ClusterNode>) {
         let msg = ClusterMsg::ZkWritePartitions {
             epoch: self.epoch,
             topics,
-            partitions,
+            partitions: Vec::new(),
+            request: None,
         };
         ctx.send(ZOOKEEPER, msg);
     }
@@ -243,10 +457,11 @@ impl ControllerRole {
         }
     }
 
-    /// Writes the outcome's registrations to ZooKeeper, records the elections and ISR changes, and
-    /// sends LeaderAndIsr and UpdateMetadata.
-    fn apply(&self, out: ControllerOutcome, ctx: &mut Ctx<'_, ClusterNode>) {
+    /// Writes the outcome's registrations to ZooKeeper; once it accepted them, records the
+    /// elections and ISR changes and sends LeaderAndIsr and UpdateMetadata.
+    fn apply(&mut self, out: ControllerOutcome, ctx: &mut Ctx<'_, ClusterNode>) {
         let mut writes = Vec::with_capacity(out.changes.len());
+        let mut events = Vec::new();
         for c in &out.changes {
             let reg = &c.registration;
             let new_leader = c
@@ -255,7 +470,7 @@ impl ControllerRole {
                 .is_none_or(|p| p.leader_epoch != reg.leader_epoch)
                 && !matches!(c.cause, ChangeCause::ReplicaOffline(_) if c.previous.as_ref().is_some_and(|p| p.leader == reg.leader));
             if new_leader {
-                ctx.record(ClusterEvent::LeaderElected {
+                events.push(ClusterEvent::LeaderElected {
                     tp: c.partition,
                     leader: reg.leader,
                     leader_epoch: reg.leader_epoch,
@@ -265,49 +480,52 @@ impl ControllerRole {
             } else if let Some(p) = &c.previous
                 && p.isr != reg.isr
             {
-                self.isr_event(c.partition, p.isr.clone(), reg, ctx);
+                events.push(isr_event(c.partition, p.isr.clone(), reg));
             }
             writes.push((c.partition, reg.clone()));
         }
-        self.write_zk(writes, Vec::new(), ctx);
-        for (b, tps) in &out.leader_and_isr {
-            let partitions: Vec<PartitionState> = tps
-                .iter()
-                .filter_map(|tp| {
-                    let reg = self.state.partition(*tp)?;
-                    let meta = self.topics.iter().find(|t| t.idx == tp.topic)?;
-                    Some(PartitionState {
-                        tp: *tp,
-                        name: meta.partition_name(tp.partition),
-                        registration: reg.clone(),
-                        min_insync_replicas: meta.min_insync_replicas,
-                    })
-                })
-                .collect();
-            if !partitions.is_empty() {
-                let msg = ClusterMsg::LeaderAndIsr {
-                    controller_epoch: self.epoch,
-                    partitions,
-                };
-                ctx.send(broker_node(*b), msg);
+        let leader_and_isr: Vec<(BrokerId, Vec<PartitionState>)> = (out.leader_and_isr.iter())
+            .map(|(b, tps)| (*b, self.partition_states(tps)))
+            .collect();
+        let offsets_metadata = self.offsets_metadata_due(&out);
+        if writes.is_empty() {
+            for (b, partitions) in leader_and_isr {
+                self.channel.send(b, partitions, ctx);
             }
+            if offsets_metadata {
+                self.send_offsets_metadata(ctx);
+            }
+            self.update_metadata(out.update_metadata_to, ctx);
+            return;
         }
-        self.send_offsets_metadata(&out, ctx);
-        self.update_metadata(out.update_metadata_to, ctx);
+        let held = HeldUntilWritten::Outcome {
+            tps: writes.iter().map(|(tp, _)| *tp).collect(),
+            events,
+            leader_and_isr,
+            update_metadata_to: out.update_metadata_to,
+            offsets_metadata,
+        };
+        self.write_then(writes, held, ctx);
     }
 
-    /// Once `__consumer_offsets` exists: its leaders to every live broker whenever they may have
-    /// changed or a broker needs a full metadata update (FindCoordinator reads them).
-    fn send_offsets_metadata(&self, out: &ControllerOutcome, ctx: &mut Ctx<'_, ClusterNode>) {
+    /// Whether `out` may change the `__consumer_offsets` leaders (once that topic exists) or some
+    /// broker needs a full metadata update.
+    fn offsets_metadata_due(&self, out: &ControllerOutcome) -> bool {
+        (self.topics.iter())
+            .find(|t| t.name == crate::group::coordinator::OFFSETS_TOPIC && t.assignment.is_some())
+            .is_some_and(|meta| {
+                out.changes.iter().any(|c| c.partition.topic == meta.idx)
+                    || !out.update_metadata_to.is_empty()
+            })
+    }
+
+    /// Once `__consumer_offsets` exists: its leaders to every live broker (FindCoordinator reads them).
+    fn send_offsets_metadata(&self, ctx: &mut Ctx<'_, ClusterNode>) {
         let Some(meta) = (self.topics.iter())
             .find(|t| t.name == crate::group::coordinator::OFFSETS_TOPIC && t.assignment.is_some())
         else {
             return;
         };
-        let touched = out.changes.iter().any(|c| c.partition.topic == meta.idx);
-        if !touched && out.update_metadata_to.is_empty() {
-            return;
-        }
         let leaders: Vec<Option<BrokerId>> = (0..meta.partitions)
             .map(|p| {
                 let tp = TopicPartition {
@@ -330,5 +548,20 @@ impl ControllerRole {
     /// The broker acting as controller.
     pub fn broker(&self) -> BrokerId {
         self.me
+    }
+}
+
+/// The trace event of an ISR change from `from` to `reg`'s.
+fn isr_event(tp: TopicPartition, from: Vec<BrokerId>, reg: &PartitionRegistration) -> ClusterEvent {
+    let to = reg.isr.clone();
+    if to.len() < from.len() {
+        ClusterEvent::IsrShrunk {
+            tp,
+            from,
+            to,
+            leader_epoch: reg.leader_epoch,
+        }
+    } else {
+        ClusterEvent::IsrExpanded { tp, from, to }
     }
 }

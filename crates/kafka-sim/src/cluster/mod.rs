@@ -18,6 +18,7 @@
 pub mod broker;
 pub mod consumer_node;
 pub mod controller;
+mod controller_channel;
 pub mod events;
 pub mod probe;
 pub mod producer_node;
@@ -76,10 +77,17 @@ pub enum ClusterMsg {
         /// The session.
         session: SessionId,
     },
-    /// Broker to ZooKeeper: keep the session alive.
+    /// Broker to ZooKeeper: keep the session alive. It also carries what the client's watches last
+    /// saw (ZooKeeper's `SetWatches`, which the client sends on every reconnect): ZooKeeper fires
+    /// again every watch whose znode changed since, so a notification lost on the way is replayed.
     ZkPing {
         /// The session.
         session: SessionId,
+        /// The `/controller` epoch the broker has acted on (0: none; the controller itself reports
+        /// an epoch only once it has loaded that epoch's context).
+        controller_epoch: u32,
+        /// The `/brokers/ids` version the controller role last saw (0 when not the controller).
+        brokers_version: u64,
     },
     /// ZooKeeper to broker: the answer to a ping.
     ZkPong {
@@ -130,6 +138,8 @@ pub enum ClusterMsg {
         topics: Vec<TopicMeta>,
         /// The partition states.
         partitions: Vec<(TopicPartition, PartitionRegistration)>,
+        /// The version of `/brokers/ids` that `live` is.
+        brokers_version: u64,
     },
     /// ZooKeeper to the controller: the `/brokers/ids` watch fired.
     ZkBrokersChanged {
@@ -137,6 +147,8 @@ pub enum ClusterMsg {
         epoch: u32,
         /// The registered brokers.
         live: Vec<BrokerId>,
+        /// The version of `/brokers/ids` that `live` is.
+        version: u64,
     },
     /// Controller to ZooKeeper: write topic assignments and partition states (fenced by the epoch).
     ZkWritePartitions {
@@ -146,6 +158,20 @@ pub enum ClusterMsg {
         topics: Vec<TopicMeta>,
         /// Partition states written.
         partitions: Vec<(TopicPartition, PartitionRegistration)>,
+        /// Set when the controller waits for the outcome ([`ClusterMsg::ZkWriteResult`]) before
+        /// answering an AlterPartition, as Kafka's controller does.
+        request: Option<u64>,
+    },
+    /// ZooKeeper to the controller: the outcome of a [`ClusterMsg::ZkWritePartitions`] that asked
+    /// for one. `ok` is false when the controller epoch fenced it (Kafka's
+    /// `ControllerMovedException`).
+    ZkWriteResult {
+        /// The write's request id.
+        request: u64,
+        /// The writer's controller epoch.
+        epoch: u32,
+        /// Whether the write was applied.
+        ok: bool,
     },
     /// Controller to broker: become leader or follower of these partitions.
     LeaderAndIsr {
@@ -153,6 +179,16 @@ pub enum ClusterMsg {
         controller_epoch: u32,
         /// One entry per partition.
         partitions: Vec<PartitionState>,
+    },
+    /// Broker to controller: the answer to a LeaderAndIsr (the controller's channel resends a
+    /// request that gets no answer, as Kafka's `RequestSendThread` does).
+    LeaderAndIsrResponse {
+        /// The controller epoch of the request.
+        controller_epoch: u32,
+        /// The answering broker.
+        broker_id: BrokerId,
+        /// The partitions of the request, with the partition epoch each came with.
+        partitions: Vec<(TopicPartition, i32)>,
     },
     /// Controller to broker: the live brokers (the metadata cache).
     UpdateMetadata {
@@ -296,6 +332,8 @@ impl Label for ClusterMsg {
             ClusterMsg::ZkBrokersChanged { .. } => "ZkBrokersChanged",
             ClusterMsg::ZkWritePartitions { .. } => "ZkWritePartitions",
             ClusterMsg::LeaderAndIsr { .. } => "LeaderAndIsr",
+            ClusterMsg::LeaderAndIsrResponse { .. } => "LeaderAndIsrResponse",
+            ClusterMsg::ZkWriteResult { .. } => "ZkWriteResult",
             ClusterMsg::UpdateMetadata { .. } => "UpdateMetadata",
             ClusterMsg::Fetch { .. } => "Fetch",
             ClusterMsg::FetchResponse { .. } => "FetchResponse",
@@ -350,6 +388,11 @@ pub enum ClusterTimer {
         /// The sweep's generation (stale sweeps are ignored).
         seq: u64,
     },
+    /// Controller: resend the LeaderAndIsr requests unanswered for `controller.socket.timeout.ms`.
+    ControllerRequestTimeout {
+        /// The controller epoch that armed it (stale ones are ignored).
+        epoch: u32,
+    },
     /// Producer: generate the records due by now.
     ProducerTick,
     /// Producer: the sender's wakeup (stale generations are ignored).
@@ -374,6 +417,7 @@ impl Label for ClusterTimer {
             ClusterTimer::FetchWaitExpired { .. } => "FetchWaitExpired",
             ClusterTimer::FetchRetry { .. } => "FetchRetry",
             ClusterTimer::DelayedProduceExpired { .. } => "DelayedProduceExpired",
+            ClusterTimer::ControllerRequestTimeout { .. } => "ControllerRequestTimeout",
             ClusterTimer::ProducerTick => "ProducerTick",
             ClusterTimer::ProducerWakeup { .. } => "ProducerWakeup",
             ClusterTimer::Consumer(t) => t.label(),

@@ -1,5 +1,12 @@
 //! The ZooKeeper node: sessions, `/brokers/ids` and `/controller`.
 //!
+//! Watches are replayed as ZooKeeper does it: a client's `SetWatches` (carried here by every
+//! [`ClusterMsg::ZkPing`], and sent at once after a resumed connection) says which versions of
+//! `/controller` and `/brokers/ids` it last saw, and every watch whose znode changed since fires
+//! again. The simulated network loses what a cut TCP connection would have delivered late or
+//! replayed at the reconnect, so without this a broker cut off when `/controller` changed would
+//! never learn of it.
+//!
 //! Everything here is durable: ZooKeeper keeps its sessions and ephemeral nodes in its snapshot and
 //! transaction log, so a ZooKeeper restart does not expire anyone. Like the real server, a restarted
 //! ZooKeeper gives every session a fresh timeout.
@@ -39,6 +46,8 @@ pub struct ZkNode {
     sessions: BTreeMap<SessionId, ZkSession>,
     /// `/brokers/ids`: broker id to the owning session and the broker's node.
     brokers: BTreeMap<BrokerId, (SessionId, NodeId)>,
+    /// The version of `/brokers/ids` (bumped at every registration and deregistration).
+    brokers_version: u64,
     controller: Option<BrokerId>,
     controller_epoch: u32,
     /// `/brokers/topics`: requested and created topics, by index.
@@ -171,9 +180,14 @@ impl ZkNode {
                     ctx.send(from, ClusterMsg::ZkConnected { session });
                 }
             },
-            ClusterMsg::ZkPing { session } => {
+            ClusterMsg::ZkPing {
+                session,
+                controller_epoch,
+                brokers_version,
+            } => {
                 if self.touch(session, now, ctx) {
                     ctx.send(from, ClusterMsg::ZkPong { session });
+                    self.replay_watches(session, from, controller_epoch, brokers_version, ctx);
                 } else {
                     ctx.send(from, ClusterMsg::ZkSessionExpired { session });
                 }
@@ -187,6 +201,7 @@ impl ZkNode {
                     Some((owner, _)) => *owner == session,
                     None => {
                         self.brokers.insert(broker_id, (session, from));
+                        self.brokers_version += 1;
                         ctx.record(ClusterEvent::BrokerRegistered { broker_id });
                         if self.controller.is_none() {
                             self.elect(ctx);
@@ -215,9 +230,14 @@ impl ZkNode {
                 epoch,
                 topics,
                 partitions,
+                request,
             } => {
                 // The controller epoch znode's version fences a deposed controller's writes.
-                if epoch != self.controller_epoch {
+                let ok = epoch == self.controller_epoch;
+                if let Some(request) = request {
+                    ctx.send(from, ClusterMsg::ZkWriteResult { request, epoch, ok });
+                }
+                if !ok {
                     return;
                 }
                 for t in topics {
@@ -268,8 +288,48 @@ impl ZkNode {
             let msg = ClusterMsg::ZkBrokersChanged {
                 epoch: self.controller_epoch,
                 live: self.brokers.keys().copied().collect(),
+                version: self.brokers_version,
             };
             ctx.send(node, msg);
+        }
+    }
+
+    /// `SetWatches`: fires again, to the session's client at `node`, every watch whose znode
+    /// changed since the versions the client reports. Every broker watches `/controller` (and the
+    /// controller it names reads its context again, a read lost with its connection being
+    /// retried); the controller also watches `/brokers/ids`.
+    fn replay_watches(
+        &self,
+        session: SessionId,
+        node: NodeId,
+        controller_epoch: u32,
+        brokers_version: u64,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        let Some(broker) = self.sessions.get(&session).map(|s| s.broker_id) else {
+            return;
+        };
+        let owns_registration = self.brokers.get(&broker).is_some_and(|(s, _)| *s == session);
+        let is_controller = owns_registration && self.controller == Some(broker);
+        if controller_epoch < self.controller_epoch {
+            let (controller, epoch) = (self.controller, self.controller_epoch);
+            ctx.send(node, ClusterMsg::ControllerChanged { controller, epoch });
+            if is_controller {
+                ctx.send(node, self.controller_context());
+            }
+        } else if is_controller && brokers_version < self.brokers_version {
+            self.notify_brokers_changed(ctx);
+        }
+    }
+
+    /// What a new controller reads at failover: brokers, topics, partition states.
+    fn controller_context(&self) -> ClusterMsg {
+        ClusterMsg::ZkControllerContext {
+            epoch: self.controller_epoch,
+            live: self.brokers.keys().copied().collect(),
+            topics: self.topics.clone(),
+            partitions: self.partitions.iter().map(|(tp, r)| (*tp, r.clone())).collect(),
+            brokers_version: self.brokers_version,
         }
     }
 
@@ -298,6 +358,7 @@ impl ZkNode {
             .is_some_and(|(owner, _)| *owner == session)
         {
             self.brokers.remove(&broker_id);
+            self.brokers_version += 1;
             ctx.record(ClusterEvent::BrokerDeregistered { broker_id });
             if self.controller == Some(broker_id) {
                 self.controller = None;
@@ -321,13 +382,7 @@ impl ZkNode {
         }
         // The new controller reads its context: brokers, topics, partition states.
         if let Some(node) = controller.and_then(|c| self.brokers.get(&c)).map(|(_, n)| *n) {
-            let msg = ClusterMsg::ZkControllerContext {
-                epoch,
-                live: self.brokers.keys().copied().collect(),
-                topics: self.topics.clone(),
-                partitions: self.partitions.iter().map(|(tp, r)| (*tp, r.clone())).collect(),
-            };
-            ctx.send(node, msg);
+            ctx.send(node, self.controller_context());
         }
     }
 }

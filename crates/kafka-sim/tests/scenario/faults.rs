@@ -88,7 +88,7 @@ fn fault_checks() {
     assert_eq!(
         fault("at = \"1s\"\naction = \"explode\""),
         "faults[0].action: unknown action \"explode\": expected one of crash, restart, isolate, heal, slow, drop, \
-         crash_member, close_member, pause_member, set_processing, add_member"
+         crash_member, restart_member, close_member, pause_member, set_processing, add_member"
     );
     assert_eq!(
         fault("at = \"1s\"\naction = \"slow\""),

@@ -205,6 +205,24 @@ impl BrokerNode {
         );
     }
 
+    /// A ping, carrying what this client's watches last saw (`SetWatches`): the `/controller`
+    /// epoch acted on (the controller itself counts its epoch only once it loaded the context) and
+    /// the `/brokers/ids` version its controller role read.
+    fn ping(&self, session: SessionId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let role = self.role.as_ref().filter(|r| r.epoch() == self.controller_epoch);
+        let controller_epoch = if self.controller == Some(self.broker_id) && role.is_none() {
+            0
+        } else {
+            self.controller_epoch
+        };
+        let msg = ClusterMsg::ZkPing {
+            session,
+            controller_epoch,
+            brokers_version: role.map_or(0, ControllerRole::brokers_version),
+        };
+        ctx.send(self.zookeeper, msg);
+    }
+
     fn learn_controller(&mut self, controller: Option<BrokerId>, epoch: u32, ctx: &mut Ctx<'_, ClusterNode>) {
         if epoch >= self.controller_epoch {
             let changed = self.controller != controller || self.controller_epoch != epoch;
@@ -305,6 +323,9 @@ impl BrokerNode {
                 self.zk = ZkClientState::Connected { session };
                 if !self.registered {
                     self.register(session, ctx);
+                } else {
+                    // A resumed session: `SetWatches` at once, so missed watches fire again.
+                    self.ping(session, ctx);
                 }
             }
             ClusterMsg::ZkSessionExpired { session } => {
@@ -338,8 +359,20 @@ impl BrokerNode {
                 live,
                 topics,
                 partitions,
-            } if self.controller == Some(self.broker_id) && self.controller_epoch == epoch => {
-                let role = ControllerRole::activate(self.broker_id, epoch, live, topics, &partitions, ctx);
+                brokers_version,
+            } if self.controller == Some(self.broker_id)
+                && self.controller_epoch == epoch
+                && self.role.as_ref().is_none_or(|r| r.epoch() != epoch) =>
+            {
+                let role = ControllerRole::activate(
+                    self.broker_id,
+                    epoch,
+                    brokers_version,
+                    live,
+                    topics,
+                    &partitions,
+                    ctx,
+                );
                 self.role = Some(role);
             }
             ClusterMsg::ZkTopicsChanged { epoch, topics } => {
@@ -347,9 +380,17 @@ impl BrokerNode {
                     role.on_topics_changed(topics, ctx);
                 }
             }
-            ClusterMsg::ZkBrokersChanged { epoch, live } => {
+            ClusterMsg::ZkBrokersChanged { epoch, live, version } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
-                    role.on_brokers_changed(&live, ctx);
+                    role.on_brokers_changed(&live, version, ctx);
+                }
+            }
+            ClusterMsg::ZkWriteResult { request, epoch, ok } => {
+                if let Some(role) = self.role.as_mut()
+                    && !role.on_zk_write_result(request, epoch, ok, ctx)
+                {
+                    // `ControllerMovedException`: another controller holds `/controller`.
+                    self.role = None;
                 }
             }
             _ => {}
@@ -381,8 +422,25 @@ impl BrokerNode {
                 controller_epoch,
                 partitions,
             } => {
+                let answer = ClusterMsg::LeaderAndIsrResponse {
+                    controller_epoch,
+                    broker_id: self.broker_id,
+                    partitions: (partitions.iter())
+                        .map(|p| (p.tp, p.registration.partition_epoch))
+                        .collect(),
+                };
                 self.on_leader_and_isr(now, controller_epoch, partitions, ctx);
                 self.sync_coordinator(now, ctx);
+                ctx.send(from, answer);
+            }
+            ClusterMsg::LeaderAndIsrResponse {
+                controller_epoch,
+                broker_id,
+                partitions,
+            } => {
+                if let Some(role) = self.role.as_mut() {
+                    role.on_leader_and_isr_response(broker_id, controller_epoch, &partitions);
+                }
             }
             ClusterMsg::UpdateMetadata {
                 controller_epoch,
@@ -443,7 +501,7 @@ impl BrokerNode {
                             });
                             self.connect(Some(session), ctx);
                         } else {
-                            ctx.send(self.zookeeper, ClusterMsg::ZkPing { session });
+                            self.ping(session, ctx);
                             if !self.registered {
                                 self.register(session, ctx);
                             }
@@ -468,6 +526,11 @@ impl BrokerNode {
             ClusterTimer::FetchRetry { leader, seq } => self.on_fetch_retry(now, leader, seq, ctx),
             ClusterTimer::DelayedProduceExpired { seq } => self.on_delayed_produce_expired(now, seq, ctx),
             ClusterTimer::Group(t) => self.on_group_timer(now, t, ctx),
+            ClusterTimer::ControllerRequestTimeout { epoch } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_request_timeout(ctx);
+                }
+            }
             ClusterTimer::ZkSessionCheck { .. }
             | ClusterTimer::ProducerTick
             | ClusterTimer::ProducerWakeup { .. }
