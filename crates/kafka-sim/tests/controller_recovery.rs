@@ -7,7 +7,11 @@
 //! - a deposed controller confirming an ISR shrink (swarm seed 145): the controller answers an
 //!   AlterPartition only once ZooKeeper took the write, and ZooKeeper fences a deposed one;
 //! - two controllers both electing leaders in the same leader epochs (swarm seeds 837, 945, 995):
-//!   the LeaderAndIsr of an election goes out only once ZooKeeper took its write.
+//!   the LeaderAndIsr of an election goes out only once ZooKeeper took its write;
+//! - a broker that left and registered again while the controller missed the notification (swarm
+//!   seeds 1960, 2930): the controller compares broker epochs (KIP-380's bounced brokers);
+//! - a controller's ZooKeeper write lost on the way (swarm seed 1568): it is retried, and
+//!   ZooKeeper's version check keeps a retry from undoing a later write.
 
 use kafka_sim::cluster::ReplicaRole;
 use kafka_sim::cluster::{ClusterEvent, broker_node};
@@ -237,6 +241,84 @@ fn a_controller_cut_off_from_zookeeper_sends_no_election_zookeeper_did_not_take(
         let zk = &sim.zookeeper().partition_states()[&tp];
         assert_eq!(zk.leader, Some(BrokerId(2)), "{tp:?}: {zk:?}");
         assert_eq!(sim.leader_of(tp), Some(BrokerId(2)), "{tp:?}");
+    }
+    assert!(
+        sim.invariant_violations().is_empty(),
+        "{:?}",
+        sim.invariant_violations()
+    );
+}
+
+/// The hosted partitions of broker `b` that no LeaderAndIsr reached since it started.
+fn offline_partitions(sim: &Simulation, b: BrokerId) -> Vec<TopicPartition> {
+    let n = sim.broker(b).unwrap();
+    (n.partitions().iter())
+        .filter(|(_, h)| matches!(h.role, ReplicaRole::Offline))
+        .map(|(tp, _)| *tp)
+        .collect()
+}
+
+#[test]
+fn a_broker_that_bounced_while_the_controller_missed_it_gets_its_partitions() {
+    let mut sim = cluster(3);
+    // Broker 3 dies; its session expires at about 18 s, while the controller cannot hear from
+    // ZooKeeper (but keeps its own session). Broker 3 is back at 20 s and registers again: the
+    // next notification the controller gets lists the same brokers as before, only broker 3's
+    // epoch tells it bounced.
+    sim.inject(Fault::Crash(broker_node(BrokerId(3))));
+    sim.run_until(secs(17));
+    cut(&mut sim, ZOOKEEPER, broker_node(BrokerId(1)));
+    sim.run_until(secs(19));
+    assert!(!sim.zookeeper().is_registered(BrokerId(3)));
+    sim.inject(Fault::Heal);
+    sim.inject(Fault::Restart(broker_node(BrokerId(3))));
+    sim.run_until(secs(30));
+    assert!(sim.zookeeper().is_registered(BrokerId(3)));
+    assert_eq!(sim.controller(), Some(BrokerId(1)));
+    assert!(
+        offline_partitions(&sim, BrokerId(3)).is_empty(),
+        "no LeaderAndIsr for {:?}",
+        offline_partitions(&sim, BrokerId(3))
+    );
+    sim.run_until(secs(60));
+    for v in sim.view().partitions {
+        assert_eq!(v.isr.len(), 3, "{v:?}");
+    }
+    assert!(
+        sim.invariant_violations().is_empty(),
+        "{:?}",
+        sim.invariant_violations()
+    );
+}
+
+#[test]
+fn a_controller_write_lost_on_the_way_to_zookeeper_is_retried() {
+    let mut sim = cluster(3);
+    // Broker 3 dies; at its session expiry (about 18 s) the controller hears of it, but its
+    // writes to ZooKeeper are lost until 20 s (the link is cut one way only: the controller's
+    // session and connection survive). The write is retried at the next ZooKeeper tick.
+    sim.inject(Fault::Crash(broker_node(BrokerId(3))));
+    sim.run_until(secs(17));
+    sim.inject(Fault::Cut {
+        a: broker_node(BrokerId(1)),
+        b: ZOOKEEPER,
+        direction: Direction::OneWay,
+    });
+    sim.run_until(secs(20));
+    assert!(!sim.zookeeper().is_registered(BrokerId(3)));
+    let stale: Vec<_> = (sim.zookeeper().partition_states().values())
+        .filter(|r| r.isr.contains(&BrokerId(3)))
+        .collect();
+    assert!(!stale.is_empty(), "the write got through the cut");
+    sim.inject(Fault::Heal);
+    sim.run_until(secs(32));
+    for (tp, reg) in sim.zookeeper().partition_states() {
+        assert!(!reg.isr.contains(&BrokerId(3)), "{tp:?}: {reg:?}");
+        let leader = sim.leader_of(*tp).expect("a live leader");
+        let Some(ReplicaRole::Leader(l)) = sim.broker(leader).unwrap().partition(*tp).map(|h| &h.role) else {
+            panic!("{tp:?}: no leader state");
+        };
+        assert_eq!(l.isr, reg.isr, "{tp:?}: the leader did not get the change");
     }
     assert!(
         sim.invariant_violations().is_empty(),

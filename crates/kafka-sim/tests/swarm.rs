@@ -15,8 +15,10 @@ use kafka_sim::swarm::{run_swarm_case, swarm_case};
 /// channel now resends unanswered requests); seed 145 (a deposed controller confirmed an ISR shrink
 /// ZooKeeper had fenced; the controller now answers AlterPartition after ZooKeeper's write result);
 /// seeds 837, 945 and 995 of the first 1000 (two controllers electing leaders in the same leader
-/// epochs; an election's LeaderAndIsr now waits for ZooKeeper's write result too). Regressions for
-/// each: `tests/controller_recovery.rs`.
+/// epochs; an election's LeaderAndIsr now waits for ZooKeeper's write result too); seeds 1960 and
+/// 2930 (a broker that bounced while the controller missed its deregistration; broker epochs,
+/// KIP-380) and 1568 (a controller's ZooKeeper write lost; retried) of seeds 1000 to 2999.
+/// Regressions for each: `tests/controller_recovery.rs`.
 const KNOWN_FAILURES: &[(u64, &str)] = &[];
 
 fn env_u64(name: &str) -> Option<u64> {

@@ -27,7 +27,11 @@ use crate::replication::controller::{
     ElectionKind, LeaderRecoveryState, PartitionRegistration,
 };
 use crate::sim::ZOOKEEPER;
+use crate::time::SimTime;
 use std::collections::BTreeMap;
+
+/// Partition states written to ZooKeeper in one request.
+type PartitionWrites = Vec<(TopicPartition, PartitionRegistration)>;
 
 /// What waits for a ZooKeeper write's outcome.
 #[derive(Clone, Debug)]
@@ -79,10 +83,13 @@ pub struct ControllerRole {
     topics: Vec<TopicMeta>,
     /// The version of `/brokers/ids` the live brokers were read at.
     brokers_version: u64,
+    /// The live brokers' epochs (KIP-380).
+    broker_epochs: BTreeMap<BrokerId, u64>,
     /// The channel to the brokers.
     channel: ControllerChannel,
-    /// What waits for a ZooKeeper write, by the write's request id.
-    held: BTreeMap<u64, HeldUntilWritten>,
+    /// What waits for a ZooKeeper write, by the write's request id, with the write and when it
+    /// was last sent.
+    held: BTreeMap<u64, (HeldUntilWritten, PartitionWrites, SimTime)>,
     /// AlterPartition requests held until their partition's write is answered (one per leader and
     /// partition: a retry replaces the request it retries).
     deferred_alters: Vec<DeferredAlter>,
@@ -107,11 +114,10 @@ impl ControllerRole {
 
     /// Failover: load the context ZooKeeper sent, elect offline partitions, send every live replica
     /// its LeaderAndIsr and everyone UpdateMetadata, then create requested topics.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn activate(
         me: BrokerId,
         epoch: u32,
-        brokers_version: u64,
+        (brokers_version, broker_epochs): (u64, Vec<(BrokerId, u64)>),
         live: Vec<BrokerId>,
         topics: Vec<TopicMeta>,
         partitions: &[(TopicPartition, PartitionRegistration)],
@@ -136,6 +142,7 @@ impl ControllerRole {
             state,
             topics,
             brokers_version,
+            broker_epochs: broker_epochs.into_iter().collect(),
             channel: ControllerChannel::new(epoch),
             held: BTreeMap::new(),
             deferred_alters: Vec::new(),
@@ -172,17 +179,34 @@ impl ControllerRole {
     }
 
     /// The `/brokers/ids` watch (at `version`; an older one is stale): brokers gone fail
-    /// (`onBrokerFailure`), new ones start up.
+    /// (`onBrokerFailure`), new ones start up, and bounced ones (registered again with a newer
+    /// broker epoch since the last notification this controller saw, KIP-380) do both.
     pub(super) fn on_brokers_changed(
         &mut self,
         live: &[BrokerId],
         version: u64,
+        broker_epochs: &[(BrokerId, u64)],
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
         if version <= self.brokers_version {
             return;
         }
         self.brokers_version = version;
+        let epochs: BTreeMap<BrokerId, u64> = broker_epochs.iter().copied().collect();
+        let bounced: Vec<BrokerId> = (live.iter())
+            .filter(|b| {
+                let (old, new) = (self.broker_epochs.get(b), epochs.get(b));
+                old.is_some() && new.is_some() && old < new
+            })
+            .copied()
+            .collect();
+        self.broker_epochs = epochs;
+        for b in bounced {
+            let out = self.state.on_broker_failure(b);
+            self.apply(out, ctx);
+            let out = self.state.on_broker_startup(b);
+            self.apply(out, ctx);
+        }
         // The channel to a broker that left is closed with its unsent requests.
         self.channel.retain_brokers(live);
         let known: Vec<BrokerId> = self.state.live_brokers().iter().copied().collect();
@@ -221,7 +245,7 @@ impl ControllerRole {
         new_isr: Vec<BrokerId>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
-        if self.held.values().any(|h| h.covers(tp)) {
+        if self.held.values().any(|(h, _, _)| h.covers(tp)) {
             self.deferred_alters.retain(|d| d.tp != tp || d.leader != leader);
             self.deferred_alters.push(DeferredAlter {
                 leader,
@@ -280,7 +304,7 @@ impl ControllerRole {
         if epoch != self.epoch {
             return true;
         }
-        let Some(held) = self.held.remove(&request) else {
+        let Some((held, _, _)) = self.held.remove(&request) else {
             return true;
         };
         match held {
@@ -335,7 +359,7 @@ impl ControllerRole {
 
     /// Handles the AlterPartition requests held for `tp`, unless another write of it is pending.
     fn run_deferred_alters(&mut self, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
-        if self.held.values().any(|h| h.covers(tp)) {
+        if self.held.values().any(|(h, _, _)| h.covers(tp)) {
             return;
         }
         let (held, rest): (Vec<DeferredAlter>, Vec<DeferredAlter>) =
@@ -393,6 +417,16 @@ impl ControllerRole {
     ) {
         let request = self.next_request;
         self.next_request += 1;
+        self.send_write(request, partitions.clone(), ctx);
+        self.held.insert(request, (held, partitions, ctx.now()));
+    }
+
+    fn send_write(
+        &self,
+        request: u64,
+        partitions: Vec<(TopicPartition, PartitionRegistration)>,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
         let msg = ClusterMsg::ZkWritePartitions {
             epoch: self.epoch,
             topics: Vec::new(),
@@ -400,7 +434,24 @@ impl ControllerRole {
             request: Some(request),
         };
         ctx.send(ZOOKEEPER, msg);
-        self.held.insert(request, held);
+    }
+
+    /// The ZooKeeper client retries a request its lost connection dropped (Kafka's
+    /// `retryRequestsUntilConnected`): every write unanswered for `after` is sent again. ZooKeeper
+    /// applies a partition state only over an older one (the znode version check), so a retry
+    /// never undoes a later write.
+    pub(super) fn retry_unanswered_writes(&mut self, after: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        let now = ctx.now();
+        let due: Vec<(u64, Vec<(TopicPartition, PartitionRegistration)>)> = (self.held.iter())
+            .filter(|(_, (_, _, sent))| *sent + after <= now)
+            .map(|(r, (_, w, _))| (*r, w.clone()))
+            .collect();
+        for (request, partitions) in due {
+            self.send_write(request, partitions, ctx);
+            if let Some(h) = self.held.get_mut(&request) {
+                h.2 = now;
+            }
+        }
     }
 
     fn live(&self) -> Vec<BrokerId> {

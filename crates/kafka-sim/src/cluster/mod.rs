@@ -140,6 +140,8 @@ pub enum ClusterMsg {
         partitions: Vec<(TopicPartition, PartitionRegistration)>,
         /// The version of `/brokers/ids` that `live` is.
         brokers_version: u64,
+        /// Each registered broker's epoch (its registration's creation zxid).
+        broker_epochs: Vec<(BrokerId, u64)>,
     },
     /// ZooKeeper to the controller: the `/brokers/ids` watch fired.
     ZkBrokersChanged {
@@ -149,6 +151,9 @@ pub enum ClusterMsg {
         live: Vec<BrokerId>,
         /// The version of `/brokers/ids` that `live` is.
         version: u64,
+        /// Each registered broker's epoch (its registration's creation zxid): a broker that
+        /// re-registered between two notifications shows a new one (KIP-380's bounced broker).
+        broker_epochs: Vec<(BrokerId, u64)>,
     },
     /// Controller to ZooKeeper: write topic assignments and partition states (fenced by the epoch).
     ZkWritePartitions {

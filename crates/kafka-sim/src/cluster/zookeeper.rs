@@ -48,6 +48,8 @@ pub struct ZkNode {
     brokers: BTreeMap<BrokerId, (SessionId, NodeId)>,
     /// The version of `/brokers/ids` (bumped at every registration and deregistration).
     brokers_version: u64,
+    /// Each registration's broker epoch: the `/brokers/ids` version it was created at.
+    broker_epochs: BTreeMap<BrokerId, u64>,
     controller: Option<BrokerId>,
     controller_epoch: u32,
     /// `/brokers/topics`: requested and created topics, by index.
@@ -202,6 +204,7 @@ impl ZkNode {
                     None => {
                         self.brokers.insert(broker_id, (session, from));
                         self.brokers_version += 1;
+                        self.broker_epochs.insert(broker_id, self.brokers_version);
                         ctx.record(ClusterEvent::BrokerRegistered { broker_id });
                         if self.controller.is_none() {
                             self.elect(ctx);
@@ -247,7 +250,11 @@ impl ZkNode {
                     }
                 }
                 for (tp, reg) in partitions {
-                    self.partitions.insert(tp, reg);
+                    // The znode version check: a retried write never undoes a later one.
+                    if (self.partitions.get(&tp)).is_none_or(|cur| cur.partition_epoch < reg.partition_epoch)
+                    {
+                        self.partitions.insert(tp, reg);
+                    }
                 }
             }
             ClusterMsg::ZkCreateTopic { topic } => self.create_topic(topic, ctx),
@@ -289,6 +296,7 @@ impl ZkNode {
                 epoch: self.controller_epoch,
                 live: self.brokers.keys().copied().collect(),
                 version: self.brokers_version,
+                broker_epochs: self.broker_epochs(),
             };
             ctx.send(node, msg);
         }
@@ -330,7 +338,13 @@ impl ZkNode {
             topics: self.topics.clone(),
             partitions: self.partitions.iter().map(|(tp, r)| (*tp, r.clone())).collect(),
             brokers_version: self.brokers_version,
+            broker_epochs: self.broker_epochs(),
         }
+    }
+
+    /// Each registered broker's epoch, in id order.
+    fn broker_epochs(&self) -> Vec<(BrokerId, u64)> {
+        self.broker_epochs.iter().map(|(b, e)| (*b, *e)).collect()
     }
 
     pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
@@ -358,6 +372,7 @@ impl ZkNode {
             .is_some_and(|(owner, _)| *owner == session)
         {
             self.brokers.remove(&broker_id);
+            self.broker_epochs.remove(&broker_id);
             self.brokers_version += 1;
             ctx.record(ClusterEvent::BrokerDeregistered { broker_id });
             if self.controller == Some(broker_id) {

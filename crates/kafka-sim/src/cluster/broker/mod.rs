@@ -360,6 +360,7 @@ impl BrokerNode {
                 topics,
                 partitions,
                 brokers_version,
+                broker_epochs,
             } if self.controller == Some(self.broker_id)
                 && self.controller_epoch == epoch
                 && self.role.as_ref().is_none_or(|r| r.epoch() != epoch) =>
@@ -367,7 +368,7 @@ impl BrokerNode {
                 let role = ControllerRole::activate(
                     self.broker_id,
                     epoch,
-                    brokers_version,
+                    (brokers_version, broker_epochs),
                     live,
                     topics,
                     &partitions,
@@ -380,9 +381,14 @@ impl BrokerNode {
                     role.on_topics_changed(topics, ctx);
                 }
             }
-            ClusterMsg::ZkBrokersChanged { epoch, live, version } => {
+            ClusterMsg::ZkBrokersChanged {
+                epoch,
+                live,
+                version,
+                broker_epochs,
+            } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
-                    role.on_brokers_changed(&live, version, ctx);
+                    role.on_brokers_changed(&live, version, &broker_epochs, ctx);
                 }
             }
             ClusterMsg::ZkWriteResult { request, epoch, ok } => {
@@ -502,6 +508,10 @@ impl BrokerNode {
                             self.connect(Some(session), ctx);
                         } else {
                             self.ping(session, ctx);
+                            let after = self.ping_interval();
+                            if let Some(role) = self.role.as_mut() {
+                                role.retry_unanswered_writes(after, ctx);
+                            }
                             if !self.registered {
                                 self.register(session, ctx);
                             }
