@@ -1,7 +1,7 @@
 //! The comparison behind [`DurabilityOracle::check`](super::DurabilityOracle::check).
 
 use super::{
-    AnomalyKind, DurabilityOracle, DurabilityReport, FINDINGS_CAP, FinalLog, FinalLogSource, Finding,
+    AnomalyKind, DurabilityOracle, DurabilityReport, FINDINGS_CAP, FinalLogRef, FinalLogSource, Finding,
     OutcomeEntry, ProducerLatency, SendOutcome, TruncationEvent,
 };
 use crate::record::{ProducerRef, RecordBatch, RecordId, TopicIdx, TopicPartition};
@@ -154,15 +154,15 @@ struct Range {
 
 struct Ctx<'a> {
     oracle: &'a DurabilityOracle,
-    logs: Vec<FinalLog>,
+    logs: Vec<FinalLogRef<'a>>,
     topic_name: &'a dyn Fn(TopicIdx) -> String,
     findings: Vec<Finding>,
     kept: [usize; KINDS],
     capped: bool,
 }
 
-impl Ctx<'_> {
-    fn log(&self, tp: TopicPartition) -> Option<&FinalLog> {
+impl<'a> Ctx<'a> {
+    fn log(&self, tp: TopicPartition) -> Option<&FinalLogRef<'a>> {
         self.log_index(tp).map(|i| &self.logs[i])
     }
 
@@ -251,16 +251,12 @@ fn truncations(oracle: &DurabilityOracle, tp: TopicPartition) -> &[TruncationEve
     oracle.truncations.get(&tp).map_or(&[], |v| v.as_slice())
 }
 
-pub(super) fn run(
-    oracle: &DurabilityOracle,
-    mut logs: Vec<FinalLog>,
-    topic_name: &dyn Fn(TopicIdx) -> String,
+/// Runs the check over `logs`, whose batches must be in offset order.
+pub(super) fn run<'a>(
+    oracle: &'a DurabilityOracle,
+    mut logs: Vec<FinalLogRef<'a>>,
+    topic_name: &'a dyn Fn(TopicIdx) -> String,
 ) -> DurabilityReport {
-    for l in &mut logs {
-        if !l.batches.is_sorted_by_key(|b| b.base_offset) {
-            l.batches.sort_by_key(|b| b.base_offset);
-        }
-    }
     logs.sort_by_key(|l| l.tp);
     let mut cx = Ctx {
         oracle,
@@ -319,7 +315,7 @@ fn scan_final_logs(cx: &mut Ctx<'_>, pres: &mut Presence, rep: &mut DurabilityRe
     let logs = std::mem::take(&mut cx.logs);
     for log in &logs {
         run_max.iter_mut().for_each(|m| *m = None);
-        for b in &log.batches {
+        for b in log.batches {
             for (i, &r) in b.records.iter().enumerate() {
                 let o = b.base_offset.saturating_add(i as i64);
                 let s = pres.slot(r);
@@ -371,7 +367,7 @@ fn scan_outcomes(
     let empty: [RecordBatch; 0] = [];
     // One cursor per final log, kept across outcomes: acknowledged offsets mostly increase, so the
     // next batch is usually the cursor's or the one after it (no binary search).
-    let mut cursors: Vec<Cursor<'_>> = cx.logs.iter().map(|l| Cursor::new(&l.batches)).collect();
+    let mut cursors: Vec<Cursor<'_>> = cx.logs.iter().map(|l| Cursor::new(l.batches)).collect();
     let mut no_log = Cursor::new(&empty[..]);
     for (ei, oe) in cx.oracle.outcomes.iter().enumerate() {
         let ei = ei as u32;
@@ -494,7 +490,7 @@ fn scan_truncations(cx: &Ctx<'_>, ranges: &mut Vec<Range>, overwritten: &mut Vec
         let log = cx.log(*tp);
         for (evi, ev) in events.iter().enumerate() {
             for (bi, b) in ev.removed.iter().enumerate() {
-                let mut cursor = Cursor::new(log.map_or(&empty[..], |l| &l.batches));
+                let mut cursor = Cursor::new(log.map_or(&empty[..], |l| l.batches));
                 let src = |first| Source::Truncated {
                     event: evi as u32,
                     batch: bi as u32,
@@ -544,7 +540,7 @@ fn list_candidates(cx: &mut Ctx<'_>, mut cands: Vec<Candidate>) {
             let e = match (c.kind, oe.outcome) {
                 (AnomalyKind::AckedLost, _) => cx.explain_loss(r, c.tp, off),
                 (AnomalyKind::AckedWrongOffset, _) => {
-                    let now = cx.log(c.tp).and_then(|l| Cursor::new(&l.batches).at(off));
+                    let now = cx.log(c.tp).and_then(|l| Cursor::new(l.batches).at(off));
                     let now = now.map_or("nothing".to_string(), |f| f.to_string());
                     format!(
                         "{r} acknowledged at {name} offset {off} is in a final log, but not there \
@@ -611,7 +607,7 @@ fn sweep_ranges(cx: &mut Ctx<'_>, mut ranges: Vec<Range>, list: bool) -> u64 {
                     (b.records[first as usize + (o - rg.start) as usize], how)
                 }
             };
-            let now = cx.log(rg.tp).and_then(|l| Cursor::new(&l.batches).at(o));
+            let now = cx.log(rg.tp).and_then(|l| Cursor::new(l.batches).at(o));
             let now = now.map_or("nothing".to_string(), |f| f.to_string());
             let e = format!(
                 "{} offset {o} held {a} ({how}) but finally holds {now}",
