@@ -5,97 +5,15 @@ use super::{
     OutcomeEntry, ProducerLatency, SendOutcome, TruncationEvent,
 };
 use crate::record::{ProducerRef, RecordBatch, RecordId, TopicIdx, TopicPartition};
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+#[path = "durability_scan.rs"]
+mod scan;
+use scan::{Cursor, Presence, end_of};
 
 const PRESENT: u8 = 1;
 const HAS_OUTCOME: u8 = 2;
 const KINDS: usize = 7;
-
-/// One byte of state per record: dense per producer where running numbers are dense, a map beyond.
-struct Presence {
-    dense: Vec<Vec<u8>>,
-    sparse: BTreeMap<RecordId, u8>,
-}
-
-impl Presence {
-    fn new(extent: &[(u64, u64)]) -> Self {
-        let dense = extent
-            .iter()
-            .map(|&(end, seen)| {
-                // Dense only when running numbers are (about) dense, and never absurdly large.
-                if end <= seen.saturating_mul(4).saturating_add(1 << 16) && end <= 1 << 32 {
-                    vec![0u8; end as usize]
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        Presence {
-            dense,
-            sparse: BTreeMap::new(),
-        }
-    }
-
-    #[inline]
-    fn slot(&mut self, id: RecordId) -> &mut u8 {
-        let (p, n) = (id.producer().0 as usize, id.n());
-        if self.dense.get(p).is_some_and(|v| n < v.len() as u64) {
-            &mut self.dense[p][n as usize]
-        } else {
-            self.sparse_slot(id)
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn sparse_slot(&mut self, id: RecordId) -> &mut u8 {
-        self.sparse.entry(id).or_insert(0)
-    }
-
-    #[inline]
-    fn get(&self, id: RecordId) -> u8 {
-        let (p, n) = (id.producer().0 as usize, id.n());
-        match self.dense.get(p) {
-            Some(v) if n < v.len() as u64 => v[n as usize],
-            _ => self.sparse.get(&id).copied().unwrap_or(0),
-        }
-    }
-}
-
-fn end_of(b: &RecordBatch) -> i64 {
-    b.base_offset.saturating_add(b.records.len() as i64)
-}
-
-/// Random access by offset into a final log, fast for increasing offsets.
-struct Cursor<'a> {
-    batches: &'a [RecordBatch],
-    idx: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(batches: &'a [RecordBatch]) -> Self {
-        Cursor { batches, idx: 0 }
-    }
-
-    fn at(&mut self, o: i64) -> Option<RecordId> {
-        let b = self.batch_at(o)?;
-        b.records.get(usize::try_from(o - b.base_offset).ok()?).copied()
-    }
-
-    /// The batch holding offset `o`, if any.
-    fn batch_at(&mut self, o: i64) -> Option<&'a RecordBatch> {
-        let covers = |b: &RecordBatch| b.base_offset <= o && o < end_of(b);
-        if !self.batches.get(self.idx).is_some_and(covers) {
-            if self.batches.get(self.idx + 1).is_some_and(covers) {
-                self.idx += 1;
-            } else {
-                self.idx = self.batches.partition_point(|b| end_of(b) <= o);
-            }
-        }
-        self.batches.get(self.idx).filter(|b| covers(b))
-    }
-}
 
 /// Groups consecutive indexes of a batch that share a classification into runs `[start, end)`.
 struct Runs<K> {
