@@ -152,6 +152,31 @@ impl FinalLog {
     }
 }
 
+/// A final log borrowed from wherever it lives (e.g. a broker's log), to check without copying its
+/// batches: [`DurabilityOracle::check_borrowed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinalLogRef<'a> {
+    /// The partition.
+    pub tp: TopicPartition,
+    /// Its batches, in offset order (copied and sorted by the oracle if they are not).
+    pub batches: &'a [RecordBatch],
+    /// The log start offset: records acknowledged below it and absent count as expired, not lost.
+    pub log_start_offset: i64,
+    /// Whose log it is.
+    pub source: FinalLogSource,
+}
+
+impl FinalLog {
+    fn as_ref(&self) -> FinalLogRef<'_> {
+        FinalLogRef {
+            tp: self.tp,
+            batches: &self.batches,
+            log_start_offset: self.log_start_offset,
+            source: self.source,
+        }
+    }
+}
+
 /// The kind of an anomaly a [`Finding`] reports (also the order findings are listed in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AnomalyKind {
@@ -383,6 +408,93 @@ impl DurabilityOracle {
         final_logs: impl IntoIterator<Item = FinalLog>,
         topic_name: &dyn Fn(TopicIdx) -> String,
     ) -> DurabilityReport {
-        check::run(self, final_logs.into_iter().collect(), topic_name)
+        let mut logs: Vec<FinalLog> = final_logs.into_iter().collect();
+        for l in &mut logs {
+            if !l.batches.is_sorted_by_key(|b| b.base_offset) {
+                l.batches.sort_by_key(|b| b.base_offset);
+            }
+        }
+        check::run(self, logs.iter().map(FinalLog::as_ref).collect(), topic_name)
+    }
+
+    /// [`DurabilityOracle::check`] over borrowed final logs: the same report, without copying (and
+    /// later dropping) every batch, which touches every batch's shared records once more each way.
+    pub fn check_borrowed<'a>(
+        &self,
+        final_logs: impl IntoIterator<Item = FinalLogRef<'a>>,
+        topic_name: &dyn Fn(TopicIdx) -> String,
+    ) -> DurabilityReport {
+        let logs: Vec<FinalLogRef<'a>> = final_logs.into_iter().collect();
+        if (logs.iter()).all(|l| l.batches.is_sorted_by_key(|b| b.base_offset)) {
+            check::run(self, logs, topic_name)
+        } else {
+            let owned = logs.iter().map(|l| FinalLog {
+                tp: l.tp,
+                batches: l.batches.to_vec(),
+                log_start_offset: l.log_start_offset,
+                source: l.source,
+            });
+            self.check(owned, topic_name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(p: u16, ns: std::ops::Range<u64>) -> Arc<[RecordId]> {
+        ns.map(|n| RecordId::new(ProducerRef(p), n)).collect()
+    }
+
+    fn batch(base_offset: i64, records: &Arc<[RecordId]>) -> RecordBatch {
+        RecordBatch {
+            base_offset,
+            partition_leader_epoch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            records: Arc::clone(records),
+            size_bytes: 0,
+            first_timestamp_ms: 0,
+        }
+    }
+
+    #[test]
+    fn borrowed_logs_give_the_owned_report() {
+        let tp = TopicPartition {
+            topic: TopicIdx(0),
+            partition: 0,
+        };
+        let (a, b, c) = (ids(0, 0..3), ids(0, 3..5), ids(0, 5..9));
+        let mut o = DurabilityOracle::new();
+        let t = SimTime::from_millis(1);
+        // Paired sends and outcomes (as the simulation reports them), one of them lost, one moved.
+        for (records, base_offset) in [(&a, 0), (&b, 3), (&c, 7)] {
+            o.on_send(tp, records, t);
+            o.on_outcome(tp, records, SendOutcome::Acked { base_offset }, t, t);
+        }
+        let name = |_: TopicIdx| "t".to_string();
+        for batches in [vec![batch(0, &a), batch(5, &c)], vec![batch(5, &c), batch(0, &a)]] {
+            let owned = o.check([FinalLog::new(tp, batches.clone())], &name);
+            let borrowed = o.check_borrowed(
+                [FinalLogRef {
+                    tp,
+                    batches: &batches,
+                    log_start_offset: 0,
+                    source: FinalLogSource::Unspecified,
+                }],
+                &name,
+            );
+            assert_eq!(owned, borrowed);
+            assert_eq!(
+                (owned.acked_lost, owned.acked_wrong_offset, owned.no_outcome),
+                (2, 4, 0)
+            );
+        }
+        // Unpaired: a send without an outcome is counted.
+        o.on_send(tp, &ids(0, 9..10), t);
+        let r = o.check_borrowed([], &name);
+        assert_eq!((r.no_outcome, r.acked_lost), (1, 9));
     }
 }

@@ -1,101 +1,19 @@
 //! The comparison behind [`DurabilityOracle::check`](super::DurabilityOracle::check).
 
 use super::{
-    AnomalyKind, DurabilityOracle, DurabilityReport, FINDINGS_CAP, FinalLog, FinalLogSource, Finding,
+    AnomalyKind, DurabilityOracle, DurabilityReport, FINDINGS_CAP, FinalLogRef, FinalLogSource, Finding,
     OutcomeEntry, ProducerLatency, SendOutcome, TruncationEvent,
 };
 use crate::record::{ProducerRef, RecordBatch, RecordId, TopicIdx, TopicPartition};
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+#[path = "durability_scan.rs"]
+mod scan;
+use scan::{Cursor, Presence, end_of};
 
 const PRESENT: u8 = 1;
 const HAS_OUTCOME: u8 = 2;
 const KINDS: usize = 7;
-
-/// One byte of state per record: dense per producer where running numbers are dense, a map beyond.
-struct Presence {
-    dense: Vec<Vec<u8>>,
-    sparse: BTreeMap<RecordId, u8>,
-}
-
-impl Presence {
-    fn new(extent: &[(u64, u64)]) -> Self {
-        let dense = extent
-            .iter()
-            .map(|&(end, seen)| {
-                // Dense only when running numbers are (about) dense, and never absurdly large.
-                if end <= seen.saturating_mul(4).saturating_add(1 << 16) && end <= 1 << 32 {
-                    vec![0u8; end as usize]
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        Presence {
-            dense,
-            sparse: BTreeMap::new(),
-        }
-    }
-
-    #[inline]
-    fn slot(&mut self, id: RecordId) -> &mut u8 {
-        let (p, n) = (id.producer().0 as usize, id.n());
-        if self.dense.get(p).is_some_and(|v| n < v.len() as u64) {
-            &mut self.dense[p][n as usize]
-        } else {
-            self.sparse_slot(id)
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn sparse_slot(&mut self, id: RecordId) -> &mut u8 {
-        self.sparse.entry(id).or_insert(0)
-    }
-
-    #[inline]
-    fn get(&self, id: RecordId) -> u8 {
-        let (p, n) = (id.producer().0 as usize, id.n());
-        match self.dense.get(p) {
-            Some(v) if n < v.len() as u64 => v[n as usize],
-            _ => self.sparse.get(&id).copied().unwrap_or(0),
-        }
-    }
-}
-
-fn end_of(b: &RecordBatch) -> i64 {
-    b.base_offset.saturating_add(b.records.len() as i64)
-}
-
-/// Random access by offset into a final log, fast for increasing offsets.
-struct Cursor<'a> {
-    batches: &'a [RecordBatch],
-    idx: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(batches: &'a [RecordBatch]) -> Self {
-        Cursor { batches, idx: 0 }
-    }
-
-    fn at(&mut self, o: i64) -> Option<RecordId> {
-        let b = self.batch_at(o)?;
-        b.records.get(usize::try_from(o - b.base_offset).ok()?).copied()
-    }
-
-    /// The batch holding offset `o`, if any.
-    fn batch_at(&mut self, o: i64) -> Option<&'a RecordBatch> {
-        let covers = |b: &RecordBatch| b.base_offset <= o && o < end_of(b);
-        if !self.batches.get(self.idx).is_some_and(covers) {
-            if self.batches.get(self.idx + 1).is_some_and(covers) {
-                self.idx += 1;
-            } else {
-                self.idx = self.batches.partition_point(|b| end_of(b) <= o);
-            }
-        }
-        self.batches.get(self.idx).filter(|b| covers(b))
-    }
-}
 
 /// Groups consecutive indexes of a batch that share a classification into runs `[start, end)`.
 struct Runs<K> {
@@ -154,15 +72,15 @@ struct Range {
 
 struct Ctx<'a> {
     oracle: &'a DurabilityOracle,
-    logs: Vec<FinalLog>,
+    logs: Vec<FinalLogRef<'a>>,
     topic_name: &'a dyn Fn(TopicIdx) -> String,
     findings: Vec<Finding>,
     kept: [usize; KINDS],
     capped: bool,
 }
 
-impl Ctx<'_> {
-    fn log(&self, tp: TopicPartition) -> Option<&FinalLog> {
+impl<'a> Ctx<'a> {
+    fn log(&self, tp: TopicPartition) -> Option<&FinalLogRef<'a>> {
         self.log_index(tp).map(|i| &self.logs[i])
     }
 
@@ -251,16 +169,12 @@ fn truncations(oracle: &DurabilityOracle, tp: TopicPartition) -> &[TruncationEve
     oracle.truncations.get(&tp).map_or(&[], |v| v.as_slice())
 }
 
-pub(super) fn run(
-    oracle: &DurabilityOracle,
-    mut logs: Vec<FinalLog>,
-    topic_name: &dyn Fn(TopicIdx) -> String,
+/// Runs the check over `logs`, whose batches must be in offset order.
+pub(super) fn run<'a>(
+    oracle: &'a DurabilityOracle,
+    mut logs: Vec<FinalLogRef<'a>>,
+    topic_name: &'a dyn Fn(TopicIdx) -> String,
 ) -> DurabilityReport {
-    for l in &mut logs {
-        if !l.batches.is_sorted_by_key(|b| b.base_offset) {
-            l.batches.sort_by_key(|b| b.base_offset);
-        }
-    }
     logs.sort_by_key(|l| l.tp);
     let mut cx = Ctx {
         oracle,
@@ -319,7 +233,7 @@ fn scan_final_logs(cx: &mut Ctx<'_>, pres: &mut Presence, rep: &mut DurabilityRe
     let logs = std::mem::take(&mut cx.logs);
     for log in &logs {
         run_max.iter_mut().for_each(|m| *m = None);
-        for b in &log.batches {
+        for b in log.batches {
             for (i, &r) in b.records.iter().enumerate() {
                 let o = b.base_offset.saturating_add(i as i64);
                 let s = pres.slot(r);
@@ -371,7 +285,7 @@ fn scan_outcomes(
     let empty: [RecordBatch; 0] = [];
     // One cursor per final log, kept across outcomes: acknowledged offsets mostly increase, so the
     // next batch is usually the cursor's or the one after it (no binary search).
-    let mut cursors: Vec<Cursor<'_>> = cx.logs.iter().map(|l| Cursor::new(&l.batches)).collect();
+    let mut cursors: Vec<Cursor<'_>> = cx.logs.iter().map(|l| Cursor::new(l.batches)).collect();
     let mut no_log = Cursor::new(&empty[..]);
     for (ei, oe) in cx.oracle.outcomes.iter().enumerate() {
         let ei = ei as u32;
@@ -494,7 +408,7 @@ fn scan_truncations(cx: &Ctx<'_>, ranges: &mut Vec<Range>, overwritten: &mut Vec
         let log = cx.log(*tp);
         for (evi, ev) in events.iter().enumerate() {
             for (bi, b) in ev.removed.iter().enumerate() {
-                let mut cursor = Cursor::new(log.map_or(&empty[..], |l| &l.batches));
+                let mut cursor = Cursor::new(log.map_or(&empty[..], |l| l.batches));
                 let src = |first| Source::Truncated {
                     event: evi as u32,
                     batch: bi as u32,
@@ -544,7 +458,7 @@ fn list_candidates(cx: &mut Ctx<'_>, mut cands: Vec<Candidate>) {
             let e = match (c.kind, oe.outcome) {
                 (AnomalyKind::AckedLost, _) => cx.explain_loss(r, c.tp, off),
                 (AnomalyKind::AckedWrongOffset, _) => {
-                    let now = cx.log(c.tp).and_then(|l| Cursor::new(&l.batches).at(off));
+                    let now = cx.log(c.tp).and_then(|l| Cursor::new(l.batches).at(off));
                     let now = now.map_or("nothing".to_string(), |f| f.to_string());
                     format!(
                         "{r} acknowledged at {name} offset {off} is in a final log, but not there \
@@ -611,7 +525,7 @@ fn sweep_ranges(cx: &mut Ctx<'_>, mut ranges: Vec<Range>, list: bool) -> u64 {
                     (b.records[first as usize + (o - rg.start) as usize], how)
                 }
             };
-            let now = cx.log(rg.tp).and_then(|l| Cursor::new(&l.batches).at(o));
+            let now = cx.log(rg.tp).and_then(|l| Cursor::new(l.batches).at(o));
             let now = now.map_or("nothing".to_string(), |f| f.to_string());
             let e = format!(
                 "{} offset {o} held {a} ({how}) but finally holds {now}",

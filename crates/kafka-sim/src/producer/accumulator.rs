@@ -265,7 +265,11 @@ impl Accumulator {
     /// size of its key, value and headers fields ([`key_value_headers_size`]).
     pub fn append(&mut self, now: SimTime, tp: TopicPartition, id: RecordId, kv_size: u32) -> AppendResult {
         // `get_mut` first: the partition's queue almost always exists.
-        let q = self.queues.get_or_default(tp);
+        // `get_mut` first (inlined): the partition's queue almost always exists.
+        let q = match self.queues.get_mut(&tp) {
+            Some(q) => q,
+            None => self.queues.get_or_default(tp),
+        };
         let appended = q
             .deque
             .back_mut()

@@ -14,7 +14,7 @@ use crate::ids::{BrokerId, NodeId};
 use crate::kernel::fault::{Direction, Fault, Ratio};
 use crate::kernel::{Kernel, TraceEvent};
 use crate::oracle::durability::{
-    DurabilityOracle, DurabilityReport, FinalLog, FinalLogSource, UncleanElection,
+    DurabilityOracle, DurabilityReport, FinalLogRef, FinalLogSource, UncleanElection,
 };
 use crate::record::{LeaderEpoch, ProducerRef, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
@@ -235,7 +235,7 @@ impl Simulation {
         // Only the spec's topics carry producers' records: `__consumer_offsets` (created while
         // running) holds the coordinators' own records, which the oracle does not judge.
         let produced = self.spec.topics.len();
-        let logs: Vec<FinalLog> = (zk.partition_states().iter())
+        let logs: Vec<FinalLogRef<'_>> = (zk.partition_states().iter())
             .filter(|(tp, _)| (tp.topic.0 as usize) < produced)
             .filter_map(|(tp, reg)| {
                 let (b, source) = match reg.leader {
@@ -246,12 +246,12 @@ impl Simulation {
                     }
                 };
                 let log = &self.broker(b)?.partition(*tp)?.log;
-                let batches = log.batches().to_vec();
-                Some(
-                    FinalLog::new(*tp, batches)
-                        .with_log_start_offset(log.log_start_offset())
-                        .with_source(source),
-                )
+                Some(FinalLogRef {
+                    tp: *tp,
+                    batches: log.batches(),
+                    log_start_offset: log.log_start_offset(),
+                    source,
+                })
             })
             .collect();
         let topics: &[TopicMeta] = zk.topics();
@@ -259,7 +259,7 @@ impl Simulation {
             (topics.iter().find(|t| t.idx == idx))
                 .map_or_else(|| format!("topic{}", idx.0), |t| t.name.clone())
         };
-        self.clients.oracle.check(logs, &name)
+        self.clients.oracle.check_borrowed(logs, &name)
     }
 
     /// Schedules a scenario fault at `at`; its broker selector is resolved when it fires (during
