@@ -142,6 +142,11 @@ pub(super) struct GroupState {
     /// Members due to start: time, group index, number, configuration.
     pending: Vec<(SimTime, u16, u16, ConsumerConfig)>,
     facts: DeliveryFacts,
+    /// Per group and partition: the latest accepted commit (answer time, offset), kept as facts
+    /// drain so lag samples never rescan the facts.
+    committed: BTreeMap<(u16, TopicPartition), (SimTime, i64)>,
+    /// Per group and partition: the lowest offset processed or committed.
+    first_seen: BTreeMap<(u16, TopicPartition), i64>,
     next_sample: Option<SimTime>,
 }
 
@@ -368,14 +373,25 @@ impl Simulation {
                 continue;
             };
             let facts = c.drain_facts();
+            let st = &mut self.groups;
             for f in facts.processed {
-                self.groups.facts.processed(f);
+                let first = st.first_seen.entry((f.by.group, f.tp)).or_insert(f.from);
+                *first = (*first).min(f.from);
+                st.facts.processed(f);
             }
             for f in facts.commits {
-                self.groups.facts.commit(f);
+                let first = st.first_seen.entry((f.by.group, f.tp)).or_insert(f.offset);
+                *first = (*first).min(f.offset);
+                if f.ok {
+                    let last = st.committed.entry((f.by.group, f.tp)).or_insert((f.at, f.offset));
+                    if f.at >= last.0 {
+                        *last = (f.at, f.offset);
+                    }
+                }
+                st.facts.commit(f);
             }
             for f in facts.incidents {
-                self.groups.facts.incident(f);
+                st.facts.incident(f);
             }
         }
     }
@@ -392,29 +408,13 @@ impl Simulation {
             .unwrap_or(0)
     }
 
-    /// Each of group `g`'s partitions with its final offsets as the facts so far give them: the
+    /// Each of group `g`'s partitions with its final offsets as the drained facts give them: the
     /// latest accepted commit, where consumption began (0 for `earliest`; for `latest`, the first
     /// offset processed or committed), and the high watermark now.
     fn final_offsets(&self, g: u16) -> Vec<FinalOffsets> {
         let Some(run) = self.groups.groups.get(usize::from(g)) else {
             return Vec::new();
         };
-        let mut committed: BTreeMap<TopicPartition, (SimTime, i64)> = BTreeMap::new();
-        let mut first_seen: BTreeMap<TopicPartition, i64> = BTreeMap::new();
-        for c in self.groups.facts.commits.iter().filter(|c| c.by.group == g) {
-            if c.ok {
-                let e = committed.entry(c.tp).or_insert((c.at, c.offset));
-                if c.at >= e.0 {
-                    *e = (c.at, c.offset);
-                }
-            }
-            let f = first_seen.entry(c.tp).or_insert(c.offset);
-            *f = (*f).min(c.offset);
-        }
-        for p in self.groups.facts.processed.iter().filter(|p| p.by.group == g) {
-            let f = first_seen.entry(p.tp).or_insert(p.from);
-            *f = (*f).min(p.from);
-        }
         let earliest = (run.setup.members.first())
             .is_none_or(|(_, c)| c.auto_offset_reset == crate::config::AutoOffsetReset::Earliest);
         let mut out = Vec::new();
@@ -431,13 +431,13 @@ impl Simulation {
                 let start = if earliest {
                     0
                 } else {
-                    first_seen.get(&tp).copied().unwrap_or(hw)
+                    self.groups.first_seen.get(&(g, tp)).copied().unwrap_or(hw)
                 };
                 out.push(FinalOffsets {
                     group: g,
                     tp,
                     start,
-                    committed: committed.get(&tp).map(|c| c.1),
+                    committed: self.groups.committed.get(&(g, tp)).map(|c| c.1),
                     high_watermark: hw,
                 });
             }
