@@ -55,7 +55,9 @@ pub fn string_keys_in_hash_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
     hash_iteration_order(&hashes)
 }
 
-/// A `HashSet<TopicPartition>` that knows which element its iterator yields first.
+/// A model of Java's `HashSet<TopicPartition>` that knows which element Java's iterator would
+/// yield first. It is a `Vec` in insertion order (no Rust hash collection): the Java bucket order is
+/// computed from Java's hash codes, so the result is the same on every platform.
 #[derive(Clone, Debug, Default)]
 pub struct PartitionHashSet {
     /// Elements with their insertion sequence number.

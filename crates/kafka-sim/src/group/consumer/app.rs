@@ -45,15 +45,7 @@ impl Consumer {
         if matches!(self.life, Lifecycle::Running | Lifecycle::Closing) {
             return;
         }
-        let (setup, assign, facts, corr) = (
-            self.setup.clone(),
-            self.assign,
-            std::mem::take(&mut self.facts),
-            self.next_correlation,
-        );
-        *self = Consumer::new(setup, assign);
-        self.facts = facts;
-        self.next_correlation = corr;
+        self.reset_process();
         self.life = Lifecycle::Running;
         self.app = App::Polling;
         self.last_poll = Some(now);
@@ -63,12 +55,9 @@ impl Consumer {
         self.drive(now, rng);
     }
 
-    /// The process dies: no LeaveGroup, no commit; everything in memory is lost.
-    pub fn crash(&mut self, now: SimTime) {
-        if !matches!(self.life, Lifecycle::Running | Lifecycle::Closing) {
-            return;
-        }
-        self.incident(now, MemberIncident::Crashed);
+    /// A fresh process with the same setup: everything in memory is lost except the facts not yet
+    /// drained and the correlation counter (so late answers to the old process never match).
+    fn reset_process(&mut self) {
         let (setup, assign, facts, corr) = (
             self.setup.clone(),
             self.assign,
@@ -78,6 +67,15 @@ impl Consumer {
         *self = Consumer::new(setup, assign);
         self.facts = facts;
         self.next_correlation = corr;
+    }
+
+    /// The process dies: no LeaveGroup, no commit; everything in memory is lost.
+    pub fn crash(&mut self, now: SimTime) {
+        if !matches!(self.life, Lifecycle::Running | Lifecycle::Closing) {
+            return;
+        }
+        self.incident(now, MemberIncident::Crashed);
+        self.reset_process();
         self.life = Lifecycle::Crashed;
     }
 

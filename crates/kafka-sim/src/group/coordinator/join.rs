@@ -28,6 +28,25 @@ pub(super) fn sync_error(error: ErrorCode) -> ClientResponse {
     }
 }
 
+/// A successful JoinGroup answer at `generation`: the leader alone gets every member's metadata.
+fn join_ok(
+    generation: i32,
+    protocol: Option<String>,
+    leader: String,
+    member_id: String,
+    all: impl FnOnce() -> Vec<crate::group::wire::JoinGroupMember>,
+) -> ClientResponse {
+    let members = if member_id == leader { all() } else { Vec::new() };
+    ClientResponse::JoinGroup(JoinGroupResponse {
+        error: ErrorCode::None,
+        generation_id: generation,
+        protocol_name: protocol,
+        leader,
+        member_id,
+        members,
+    })
+}
+
 fn reason_text(r: &Option<String>) -> &str {
     r.as_deref().unwrap_or("not provided")
 }
@@ -152,22 +171,11 @@ impl GroupCoordinator {
                 if let Some(m) = g.members.get_mut(&mid) {
                     m.last_heard = now;
                 }
-                let members = if is_leader {
+                let leader = g.leader.clone().unwrap_or_default();
+                let answer = join_ok(g.generation, g.protocol.clone(), leader, mid, || {
                     g.member_metadata()
-                } else {
-                    Vec::new()
-                };
-                out.respond(
-                    reply,
-                    ClientResponse::JoinGroup(JoinGroupResponse {
-                        error: ErrorCode::None,
-                        generation_id: g.generation,
-                        protocol_name: g.protocol.clone(),
-                        leader: g.leader.clone().unwrap_or_default(),
-                        member_id: mid,
-                        members,
-                    }),
-                );
+                });
+                out.respond(reply, answer);
             }
             GroupState::CompletingRebalance | GroupState::Stable => {
                 let reason = if is_leader && matches {
@@ -236,22 +244,11 @@ impl GroupCoordinator {
                     "Static member which joins during Stable stage and doesn't affect the selected protocol will not trigger a rebalance."
                         .to_string(),
                 );
-                let is_leader = g.leader.as_deref() == Some(new_id.as_str());
-                out.respond(
-                    reply,
-                    ClientResponse::JoinGroup(JoinGroupResponse {
-                        error: ErrorCode::None,
-                        generation_id: g.generation,
-                        protocol_name: g.protocol.clone(),
-                        leader: g.leader.clone().unwrap_or_default(),
-                        member_id: new_id,
-                        members: if is_leader {
-                            g.member_metadata()
-                        } else {
-                            Vec::new()
-                        },
-                    }),
-                );
+                let leader = g.leader.clone().unwrap_or_default();
+                let answer = join_ok(g.generation, g.protocol.clone(), leader, new_id, || {
+                    g.member_metadata()
+                });
+                out.respond(reply, answer);
             }
             _ => {
                 let reason = format!(
@@ -489,18 +486,10 @@ impl GroupCoordinator {
             m.last_heard = now;
             ids.push(m.id.clone());
             if let Some(r) = m.awaiting_join.take() {
-                let is_leader = m.id == leader;
-                out.respond(
-                    r,
-                    ClientResponse::JoinGroup(JoinGroupResponse {
-                        error: ErrorCode::None,
-                        generation_id: generation,
-                        protocol_name: protocol.clone(),
-                        leader: leader.clone(),
-                        member_id: m.id.clone(),
-                        members: if is_leader { all.clone() } else { Vec::new() },
-                    }),
-                );
+                let answer = join_ok(generation, protocol.clone(), leader.clone(), m.id.clone(), || {
+                    all.clone()
+                });
+                out.respond(r, answer);
             }
         }
         if !ids.is_empty() {
