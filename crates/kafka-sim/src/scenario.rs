@@ -38,7 +38,7 @@
 //! broker = "leader:reserve-0"       # an id, "leader:TOPIC-P", "followers:TOPIC-P", "coordinator:GROUP", "all"
 //! [[faults]]
 //! at = "30s"
-//! action = "crash_member"           # crash_member | close_member | pause_member | set_processing | add_member
+//! action = "crash_member"           # crash_member | restart_member | close_member | pause_member | set_processing | add_member
 //! member = "data-platform-group/1"  # GROUP/N; add_member (and set_processing for all) take group = "GROUP"
 //! ```
 //!
@@ -59,7 +59,8 @@
 //!   the `KafkaConsumer` constructor (with `StringDeserializer` defaults), so errors are Kafka's, e.g.
 //!   `consumer_groups[0].config: Heartbeat must be set lower than the session timeout` (a
 //!   `Failed to construct kafka consumer` construction error). Member faults ([`MemberFault`]): see
-//!   `member_fault.rs`; `pause_member` needs `duration`, `set_processing` needs `processing`,
+//!   `member_fault.rs`; `pause_member` needs `duration` and takes `kind` (`"gc"`, the default: the whole
+//!   process freezes, heartbeats too; `"slow_downstream"`: only the poll loop stalls), `set_processing` needs `processing`,
 //!   `add_member` takes `group` and an optional `config` table of the new member's own properties.
 //! - Unknown keys are errors (outside property tables); limits: [`MAX_SCENARIO_BYTES`] of input,
 //!   [`crate::sim::MAX_BROKERS`] brokers, [`MAX_PARTITIONS`] partitions per topic, [`MAX_RATE`] records/s.
@@ -83,7 +84,7 @@ pub use fault::{BrokerSelector, DropDirection, FAULT_ACTIONS, FaultAction, Fault
 pub use group::{
     CommitMode, ConsumerGroupSpec, MAX_CONSUMER_GROUPS, MAX_GROUP_MEMBERS, MemberSpec, ProcessingTime,
 };
-pub use member_fault::{MemberAddr, MemberFault, MemberTarget};
+pub use member_fault::{MemberAddr, MemberFault, MemberTarget, PauseKind};
 pub use template::{KeyTemplate, Template, TemplatePart};
 
 use crate::cluster::ReplicationSettings;

@@ -16,6 +16,8 @@ struct Toy {
     received: Vec<(SimTime, NodeId, u64, SimTime)>,
     fired: Vec<u32>,
     crashes_seen: u32,
+    /// Peers heard going down (`false`) or up (`true`).
+    peers: Vec<(SimTime, NodeId, bool)>,
 }
 
 #[derive(Clone, Debug, Hash)]
@@ -66,6 +68,12 @@ impl Node for Toy {
         self.received.clear();
         self.fired.clear();
         self.crashes_seen += 1;
+    }
+    fn on_peer_down(&mut self, now: SimTime, peer: NodeId, _ctx: &mut Ctx<'_, Self>) {
+        self.peers.push((now, peer, false));
+    }
+    fn on_peer_up(&mut self, now: SimTime, peer: NodeId, _ctx: &mut Ctx<'_, Self>) {
+        self.peers.push((now, peer, true));
     }
 }
 
@@ -407,4 +415,43 @@ fn slow_link_delays_and_clone_is_a_snapshot() {
     assert!(k.node(NodeId(0)).unwrap().received[0].0 < SimTime::from_millis(2));
     assert_eq!(k.trace_hash(), snap.trace_hash());
     assert_eq!(k.events_processed(), snap.events_processed());
+}
+
+#[test]
+fn a_crash_resets_the_connections_of_peers_that_can_reach_it_and_a_start_learns_who_is_down() {
+    let mut k = kernel(4, MS, SimTime::ZERO, 1);
+    k.run_until(SimTime::from_millis(5));
+    // Node 3 cannot hear node 1: a cut link carries no reset.
+    k.apply(Fault::Cut {
+        a: NodeId(1),
+        b: NodeId(3),
+        direction: Direction::OneWay,
+    })
+    .expect("nodes exist");
+    k.apply(Fault::Crash(NodeId(1))).expect("node 1 exists");
+    let peers = |k: &Kernel<Toy>, n: u32| k.node(NodeId(n)).expect("node").peers.clone();
+    let at = SimTime::from_millis(5);
+    assert_eq!(peers(&k, 0), vec![(at, NodeId(1), false)]);
+    assert_eq!(peers(&k, 2), vec![(at, NodeId(1), false)]);
+    assert_eq!(peers(&k, 3), vec![]);
+    assert_eq!(peers(&k, 1), vec![], "the dead node hears nothing");
+    // A node starting while 1 is down is told before it starts.
+    k.apply(Fault::Crash(NodeId(2))).expect("node 2 exists");
+    k.run_until(SimTime::from_millis(8));
+    k.apply(Fault::Restart(NodeId(2))).expect("node 2 exists");
+    let p2 = peers(&k, 2);
+    assert_eq!(
+        p2.last(),
+        Some(&(SimTime::from_millis(8), NodeId(1), false)),
+        "{p2:?}"
+    );
+    // A restart is announced to every live peer, cut or not.
+    k.apply(Fault::Restart(NodeId(1))).expect("node 1 exists");
+    for n in [0, 2, 3] {
+        assert_eq!(
+            peers(&k, n).last(),
+            Some(&(SimTime::from_millis(8), NodeId(1), true)),
+            "node {n}"
+        );
+    }
 }

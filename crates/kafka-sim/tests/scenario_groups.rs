@@ -3,7 +3,8 @@
 use kafka_sim::SimTime;
 use kafka_sim::config::{ConfigWarning, SerdeKind};
 use kafka_sim::scenario::{
-    BrokerSelector, CommitMode, FaultAction, MemberAddr, MemberFault, MemberTarget, ProcessingTime, Scenario,
+    BrokerSelector, CommitMode, FaultAction, MemberAddr, MemberFault, MemberTarget, PauseKind,
+    ProcessingTime, Scenario,
 };
 
 /// A valid head: one topic `reserve` (3 partitions) and one group `g` of 3 members on it.
@@ -403,9 +404,32 @@ fn member_faults_parse_and_check() {
         s.faults[0].action,
         FaultAction::Member(MemberFault::Pause {
             member: g3.clone(),
-            duration: SimTime::from_secs(20)
+            duration: SimTime::from_secs(20),
+            kind: PauseKind::Gc,
         })
     );
+    let s = parse(&member_fault(
+        "at = \"10s\"\naction = \"pause_member\"\nmember = \"g/3\"\nduration = \"2s\"\nkind = \"slow_downstream\"",
+    ));
+    assert_eq!(
+        s.faults[0].action,
+        FaultAction::Member(MemberFault::Pause {
+            member: g3.clone(),
+            duration: SimTime::from_secs(2),
+            kind: PauseKind::SlowDownstream,
+        })
+    );
+    let e = error(&member_fault(
+        "at = \"10s\"\naction = \"pause_member\"\nmember = \"g/3\"\nduration = \"2s\"\nkind = \"stw\"",
+    ));
+    assert!(
+        e.contains("faults[0].kind") && e.contains("unknown pause kind \"stw\""),
+        "{e}"
+    );
+    let e = error(&member_fault(
+        "at = \"10s\"\naction = \"crash_member\"\nmember = \"g/3\"\nkind = \"gc\"",
+    ));
+    assert!(e.contains("only a pause_member fault takes a kind"), "{e}");
     let s = parse(&member_fault(
         "at = \"10s\"\naction = \"close_member\"\nmember = \"g/1\"",
     ));

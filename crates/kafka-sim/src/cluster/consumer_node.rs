@@ -31,14 +31,30 @@ pub enum ConsumerTimer {
         /// The generation it was armed with.
         generation: u64,
     },
+    /// The end of a process freeze ([`ConsumerNode::freeze`]).
+    Thaw,
 }
 
 impl Label for ConsumerTimer {
     fn label(&self) -> &'static str {
         match self {
             ConsumerTimer::Wakeup { .. } => "ConsumerWakeup",
+            ConsumerTimer::Thaw => "ConsumerThaw",
         }
     }
+}
+
+/// What reached a frozen process, replayed in order when it thaws.
+#[derive(Clone, Debug)]
+enum Held {
+    /// A message (it waited in the socket buffer).
+    Msg(NodeId, ClusterMsg),
+    /// A connection reset by a dead broker.
+    Down(NodeId),
+    /// A broker that started again.
+    Up(NodeId),
+    /// `close()` was asked for while the application thread was frozen.
+    Close,
 }
 
 /// A consumer client node.
@@ -49,6 +65,9 @@ pub struct ConsumerNode {
     armed: Option<SimTime>,
     last_now: SimTime,
     facts: ConsumerFacts,
+    /// The end of a process freeze (a GC pause, SIGSTOP), while frozen.
+    frozen_until: Option<SimTime>,
+    held: Vec<Held>,
 }
 
 impl ConsumerNode {
@@ -60,6 +79,8 @@ impl ConsumerNode {
             armed: None,
             last_now: SimTime::ZERO,
             facts: ConsumerFacts::default(),
+            frozen_until: None,
+            held: Vec::new(),
         }
     }
 
@@ -75,7 +96,14 @@ impl ConsumerNode {
 
     /// A snapshot for the UI.
     pub fn view(&self) -> ConsumerView {
-        self.consumer.view()
+        let mut v = self.consumer.view();
+        v.frozen_until = self.frozen_until;
+        v
+    }
+
+    /// The end of the current process freeze, if frozen.
+    pub fn frozen_until(&self) -> Option<SimTime> {
+        self.frozen_until
     }
 
     /// Takes the delivery facts recorded since the last drain.
@@ -83,17 +111,43 @@ impl ConsumerNode {
         std::mem::take(&mut self.facts)
     }
 
-    /// `close()`: finish the batch, commit (auto-commit mode), LeaveGroup, stop.
+    /// `close()`: finish the batch, commit (auto-commit mode), LeaveGroup, stop. A frozen process
+    /// closes when it thaws.
     pub fn close(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.frozen_until.is_some() {
+            self.held.push(Held::Close);
+            return;
+        }
         self.consumer.close(now, ctx.rng());
         self.flush(now, ctx);
     }
 
-    /// Stalls the poll loop for `d`; heartbeats go on (a slow downstream, not a GC pause: a real
-    /// stop-the-world pause would stall the heartbeat thread too).
+    /// Stalls the poll loop for `d` (a slow downstream call); the heartbeat thread goes on, so only
+    /// `max.poll.interval.ms` can expire.
     pub fn pause(&mut self, now: SimTime, d: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.frozen_until.is_some() {
+            return;
+        }
         self.consumer.pause(now, d, ctx.rng());
         self.flush(now, ctx);
+    }
+
+    /// Freezes the whole process for `d` (a stop-the-world GC pause, SIGSTOP): no heartbeats, no
+    /// polls, no processing. What arrives meanwhile waits in the socket buffers and is handled, in
+    /// order, when it thaws; then both threads find their deadlines passed, as a real client does.
+    pub fn freeze(&mut self, now: SimTime, d: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        if !matches!(self.consumer.lifecycle(), Lifecycle::Running | Lifecycle::Closing) {
+            return;
+        }
+        let end = now + d;
+        if self.frozen_until.is_some_and(|f| f >= end) {
+            return;
+        }
+        self.frozen_until = Some(end);
+        // The wakeup dies with the freeze; the thaw re-arms it.
+        self.generation += 1;
+        self.armed = None;
+        ctx.set_timer(d, ClusterTimer::Consumer(ConsumerTimer::Thaw));
     }
 
     /// Changes the processing time of the next batches.
@@ -114,6 +168,8 @@ impl ConsumerNode {
     /// crash time calls this just before applying `Fault::Crash`; otherwise the last time the node
     /// ran is used).
     pub fn crash(&mut self, now: SimTime) {
+        self.frozen_until = None;
+        self.held.clear();
         self.consumer.crash(now);
         self.facts.incidents.extend(self.consumer.take_facts().incidents);
         self.armed = None;
@@ -130,6 +186,24 @@ impl ConsumerNode {
         self.crash(at);
     }
 
+    pub(super) fn on_peer_down(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.frozen_until.is_some() {
+            self.held.push(Held::Down(peer));
+            return;
+        }
+        self.consumer.on_broker_down(now, broker_of(peer), ctx.rng());
+        self.flush(now, ctx);
+    }
+
+    pub(super) fn on_peer_up(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.frozen_until.is_some() {
+            self.held.push(Held::Up(peer));
+            return;
+        }
+        self.consumer.on_broker_up(broker_of(peer));
+        self.flush(now, ctx);
+    }
+
     pub(super) fn on_message(
         &mut self,
         now: SimTime,
@@ -137,7 +211,11 @@ impl ConsumerNode {
         msg: ClusterMsg,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
-        let broker = BrokerId(i32::try_from(from.0).unwrap_or(i32::MAX));
+        if self.frozen_until.is_some() {
+            self.held.push(Held::Msg(from, msg));
+            return;
+        }
+        let broker = broker_of(from);
         match msg {
             ClusterMsg::ClientResponse {
                 correlation_id,
@@ -154,11 +232,32 @@ impl ConsumerNode {
     }
 
     pub(super) fn on_timer(&mut self, now: SimTime, timer: ConsumerTimer, ctx: &mut Ctx<'_, ClusterNode>) {
-        let ConsumerTimer::Wakeup { generation } = timer;
-        if generation != self.generation {
+        let generation = match timer {
+            ConsumerTimer::Wakeup { generation } => generation,
+            ConsumerTimer::Thaw => return self.thaw(now, ctx),
+        };
+        if generation != self.generation || self.frozen_until.is_some() {
             return;
         }
         self.armed = None;
+        self.consumer.tick(now, ctx.rng());
+        self.flush(now, ctx);
+    }
+
+    /// The freeze ends: what arrived meanwhile is handled in order, then both threads run.
+    fn thaw(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.frozen_until.is_none_or(|f| f > now) {
+            return;
+        }
+        self.frozen_until = None;
+        for h in std::mem::take(&mut self.held) {
+            match h {
+                Held::Msg(from, msg) => self.on_message(now, from, msg, ctx),
+                Held::Down(peer) => self.on_peer_down(now, peer, ctx),
+                Held::Up(peer) => self.on_peer_up(now, peer, ctx),
+                Held::Close => self.close(now, ctx),
+            }
+        }
         self.consumer.tick(now, ctx.rng());
         self.flush(now, ctx);
     }
@@ -194,6 +293,9 @@ impl ConsumerNode {
         self.facts.processed.extend(f.processed);
         self.facts.commits.extend(f.commits);
         self.facts.incidents.extend(f.incidents);
+        if self.frozen_until.is_some() {
+            return;
+        }
         let Some(mut at) = self.consumer.next_wakeup() else {
             return;
         };
@@ -212,4 +314,9 @@ impl ConsumerNode {
             }),
         );
     }
+}
+
+/// The broker a node is (brokers are nodes `1..=n`; other nodes map to ids no client talks to).
+fn broker_of(node: NodeId) -> BrokerId {
+    BrokerId(i32::try_from(node.0).unwrap_or(i32::MAX))
 }

@@ -547,4 +547,17 @@ impl Node for ClusterNode {
             ClusterNode::Probe(p) => p.on_crash(),
         }
     }
+
+    fn on_peer_down(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
+        // Only consumers react so far; producers and brokers still learn of a dead peer by timeout.
+        if let ClusterNode::Consumer(c) = self {
+            c.on_peer_down(now, peer, ctx);
+        }
+    }
+
+    fn on_peer_up(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
+        if let ClusterNode::Consumer(c) = self {
+            c.on_peer_up(now, peer, ctx);
+        }
+    }
 }

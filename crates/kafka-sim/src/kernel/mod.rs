@@ -115,8 +115,21 @@ impl<N: Node> Kernel<N> {
         });
         self.trace.record(self.now, TraceEvent::NodeStarted(id));
         let now = self.now;
+        self.tell_down_peers(id);
         self.call(id, |n, ctx| n.on_start(now, ctx));
         id
+    }
+
+    /// Tells a node that is starting which peers are down (its first connection attempts to them
+    /// would be refused).
+    fn tell_down_peers(&mut self, id: NodeId) {
+        let now = self.now;
+        for i in 0..self.slots.len() {
+            let peer = NodeId(i as u32);
+            if peer != id && !self.slots[i].up {
+                self.call(id, |n, ctx| n.on_peer_down(now, peer, ctx));
+            }
+        }
     }
 
     /// The simulated clock.
@@ -367,6 +380,14 @@ impl<N: Node> Kernel<N> {
         slot.incarnation = slot.incarnation.wrapping_add(1);
         slot.node.on_crash();
         self.trace.record(self.now, TraceEvent::NodeCrashed(id));
+        // Connections to the dead process are reset, for every peer the reset can reach.
+        let now = self.now;
+        for i in 0..self.slots.len() {
+            let peer = NodeId(i as u32);
+            if peer != id && self.slots[i].up && !self.network.is_cut(id, peer) {
+                self.call(peer, |n, ctx| n.on_peer_down(now, id, ctx));
+            }
+        }
     }
 
     fn restart(&mut self, id: NodeId) {
@@ -378,7 +399,14 @@ impl<N: Node> Kernel<N> {
         slot.up = true;
         self.trace.record(self.now, TraceEvent::NodeRestarted(id));
         let now = self.now;
+        self.tell_down_peers(id);
         self.call(id, |n, ctx| n.on_start(now, ctx));
+        for i in 0..self.slots.len() {
+            let peer = NodeId(i as u32);
+            if peer != id && self.slots[i].up {
+                self.call(peer, |n, ctx| n.on_peer_up(now, id, ctx));
+            }
+        }
     }
 
     /// Runs one handler of an existing node, then carries out what it asked for.

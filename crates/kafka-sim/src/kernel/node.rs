@@ -37,6 +37,17 @@ pub trait Node: Clone + Debug {
     fn on_timer(&mut self, now: SimTime, timer: Self::Timer, ctx: &mut Ctx<'_, Self>);
     /// The node crashed with no goodbye: drop volatile state, keep durable state.
     fn on_crash(&mut self);
+    /// `peer`'s process died while this node could reach it: its operating system resets the
+    /// connections, so this node learns at once (a cut link or an isolated host tells nothing; the
+    /// node then only sees timeouts). A node that starts is also told, before `on_start`, of every
+    /// peer that is down, since connecting to one is refused. The default ignores it.
+    fn on_peer_down(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
+        let _ = (now, peer, ctx);
+    }
+    /// `peer`'s process started again: connecting to it can succeed from now on. The default ignores it.
+    fn on_peer_up(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
+        let _ = (now, peer, ctx);
+    }
 }
 
 /// What a node asked for during one handler call. The kernel keeps one and reuses its buffers.

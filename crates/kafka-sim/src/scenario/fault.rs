@@ -350,6 +350,7 @@ pub(crate) struct RawFault {
     pub(super) group: Option<String>,
     pub(super) processing: Option<RawProcessing>,
     pub(super) config: Option<Props>,
+    pub(super) kind: Option<String>,
 }
 
 /// What a fault entry is checked against.
@@ -428,6 +429,7 @@ impl RawFault {
         takes("group", self.group.is_some(), &["add_member", "set_processing"])?;
         takes("processing", self.processing.is_some(), &["set_processing"])?;
         takes("config", self.config.is_some(), &["add_member"])?;
+        takes("kind", self.kind.is_some(), &["pause_member"])?;
         if !BROKER_ACTIONS.contains(&action) {
             if self.broker.is_some() {
                 return Err(err(

@@ -90,13 +90,18 @@ pub enum MemberFault {
     /// `close_member`: `KafkaConsumer.close()`: an auto-commit member commits, then the member sends
     /// LeaveGroup (a static member does not: Kafka 3.7 keeps it until its session expires).
     Close(MemberAddr),
-    /// `pause_member`: the whole process freezes for `duration` (a GC pause, SIGSTOP): no polls, no
-    /// heartbeats, no processing; then it resumes where it was.
+    /// `pause_member`: the member stalls for `duration`, then resumes where it was. `kind = "gc"`
+    /// (the default) freezes the whole process (a stop-the-world GC pause, SIGSTOP): no heartbeats
+    /// either, so `session.timeout.ms` can expire. `kind = "slow_downstream"` stalls only the poll
+    /// loop (a slow database call): the heartbeat thread beats on, so only `max.poll.interval.ms`
+    /// can expire.
     Pause {
         /// The member.
         member: MemberAddr,
-        /// How long it is frozen.
+        /// How long it is stalled.
         duration: SimTime,
+        /// What stalls.
+        kind: PauseKind,
     },
     /// `set_processing`: a new processing time per record from now on.
     SetProcessing {
@@ -114,6 +119,37 @@ pub enum MemberFault {
         /// Its effective, checked configuration (boxed: it is large).
         config: Box<ConsumerConfig>,
     },
+}
+
+/// What a `pause_member` stalls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum PauseKind {
+    /// `"gc"`: the whole process (both threads).
+    #[default]
+    Gc,
+    /// `"slow_downstream"`: the application's poll loop only.
+    SlowDownstream,
+}
+
+impl PauseKind {
+    /// Its name in a scenario file.
+    pub fn name(self) -> &'static str {
+        match self {
+            PauseKind::Gc => "gc",
+            PauseKind::SlowDownstream => "slow_downstream",
+        }
+    }
+
+    /// Parses `gc` or `slow_downstream`.
+    pub fn parse(text: &str) -> Result<PauseKind, String> {
+        match text {
+            "gc" => Ok(PauseKind::Gc),
+            "slow_downstream" => Ok(PauseKind::SlowDownstream),
+            other => Err(format!(
+                "unknown pause kind {other:?}: expected \"gc\" (the whole process freezes) or \"slow_downstream\" (only the poll loop stalls)"
+            )),
+        }
+    }
 }
 
 impl MemberFault {
@@ -267,7 +303,15 @@ impl RawFault {
                 if duration == SimTime::ZERO {
                     return Err(err("duration", "must be greater than 0".to_owned()));
                 }
-                MemberFault::Pause { member, duration }
+                let kind = match &self.kind {
+                    Some(k) => PauseKind::parse(k).map_err(|m| err("kind", m))?,
+                    None => PauseKind::Gc,
+                };
+                MemberFault::Pause {
+                    member,
+                    duration,
+                    kind,
+                }
             }
             _ => MemberFault::SetProcessing {
                 target: MemberTarget::Member(member),

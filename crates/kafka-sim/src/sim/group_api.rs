@@ -294,12 +294,19 @@ impl Simulation {
                     });
                 }
             }
-            MemberFault::Pause { member, duration } => {
+            MemberFault::Pause {
+                member,
+                duration,
+                kind,
+            } => {
                 if let Some(id) = node(self, member) {
-                    let d = *duration;
+                    let (d, kind) = (*duration, *kind);
                     self.kernel.poke(id, |n, now, ctx| {
                         if let ClusterNode::Consumer(c) = n {
-                            c.pause(now, d, ctx);
+                            match kind {
+                                scenario::PauseKind::Gc => c.freeze(now, d, ctx),
+                                scenario::PauseKind::SlowDownstream => c.pause(now, d, ctx),
+                            }
                         }
                     });
                 }

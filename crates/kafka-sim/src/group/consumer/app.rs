@@ -58,19 +58,24 @@ impl Consumer {
     /// A fresh process with the same setup: everything in memory is lost except the facts not yet
     /// drained and the correlation counter (so late answers to the old process never match).
     fn reset_process(&mut self) {
-        let (setup, assign, facts, corr) = (
+        let (setup, assign, facts, corr, down) = (
             self.setup.clone(),
             self.assign,
             std::mem::take(&mut self.facts),
             self.next_correlation,
+            std::mem::take(&mut self.down),
         );
         *self = Consumer::new(setup, assign);
         self.facts = facts;
         self.next_correlation = corr;
+        // Which brokers refuse connections is a fact of the world, not of this process.
+        self.down = down;
     }
 
     /// The process dies: no LeaveGroup, no commit; everything in memory is lost.
     pub fn crash(&mut self, now: SimTime) {
+        // A dead process hears of no broker coming or going; it is told again when it starts.
+        self.down.clear();
         if !matches!(self.life, Lifecycle::Running | Lifecycle::Closing) {
             return;
         }

@@ -178,6 +178,10 @@ pub struct Consumer {
     metadata_next: SimTime,
     fetching_from: BTreeSet<BrokerId>,
     buffer: VecDeque<Chunk>,
+    // Connections: brokers whose process is down (connecting is refused), and the failed attempts
+    // since each was last reachable (the reconnect backoff doubles with each).
+    down: BTreeSet<BrokerId>,
+    connect_failures: BTreeMap<BrokerId, u32>,
     // Requests.
     next_correlation: i32,
     inflight: BTreeMap<i32, InFlight>,
@@ -229,6 +233,8 @@ impl Consumer {
             metadata_next: SimTime::ZERO,
             fetching_from: BTreeSet::new(),
             buffer: VecDeque::new(),
+            down: BTreeSet::new(),
+            connect_failures: BTreeMap::new(),
             next_correlation: 0,
             inflight: BTreeMap::new(),
             out: Vec::new(),
@@ -353,6 +359,7 @@ impl Consumer {
                 App::Stopped => AppView::Stopped,
             },
             paused_until: self.paused_until,
+            frozen_until: None,
         }
     }
 
@@ -434,6 +441,14 @@ impl Consumer {
             // JoinGroup may be held for the whole rebalance: max(request timeout, rebalance timeout + 5 s).
             timeout = timeout.max(u64::from(self.setup.config.max_poll_interval_ms) + 5_000);
         }
+        if self.down.contains(&to) {
+            // The connection is refused after the reconnect backoff: the request fails then, as a
+            // disconnect, without ever reaching the broker.
+            let deadline = now + self.reconnect_backoff(to);
+            self.inflight
+                .insert(correlation_id, InFlight { to, deadline, kind });
+            return correlation_id;
+        }
         let deadline = now + SimTime::from_millis(timeout.max(1));
         self.inflight
             .insert(correlation_id, InFlight { to, deadline, kind });
@@ -449,14 +464,70 @@ impl Consumer {
         self.logs.push(LogLine { level, message });
     }
 
+    /// The next bootstrap broker in turn, skipping those known to be down (`leastLoadedNode` avoids
+    /// nodes in reconnect backoff) unless all are.
     fn next_bootstrap_broker(&mut self) -> Option<BrokerId> {
-        let b = &self.setup.bootstrap;
-        if b.is_empty() {
+        let n = self.setup.bootstrap.len();
+        if n == 0 {
             return None;
         }
-        let broker = b[self.next_bootstrap % b.len()];
-        self.next_bootstrap = self.next_bootstrap.wrapping_add(1);
-        Some(broker)
+        let first = self.setup.bootstrap[self.next_bootstrap % n];
+        for _ in 0..n {
+            let broker = self.setup.bootstrap[self.next_bootstrap % n];
+            self.next_bootstrap = self.next_bootstrap.wrapping_add(1);
+            if !self.down.contains(&broker) {
+                return Some(broker);
+            }
+        }
+        Some(first)
+    }
+
+    /// `reconnect.backoff.ms` doubled per failed attempt, capped at `reconnect.backoff.max.ms`
+    /// (Kafka adds 20% jitter; this model keeps the middle). Counts the attempt.
+    fn reconnect_backoff(&mut self, to: BrokerId) -> SimTime {
+        let failures = self.connect_failures.entry(to).or_insert(0);
+        let base = self.setup.config.reconnect_backoff_ms.max(1);
+        let max = self.setup.config.reconnect_backoff_max_ms.max(base);
+        let ms = base.saturating_mul(1u64 << (*failures).min(20)).min(max);
+        *failures = failures.saturating_add(1);
+        SimTime::from_millis(ms)
+    }
+
+    /// A broker's process died and reset the connections: what was in flight to it fails now, as a
+    /// disconnect; a coordinator on it is marked unknown; connecting to it is refused until it
+    /// starts again.
+    pub fn on_broker_down(&mut self, now: SimTime, broker: BrokerId, rng: &mut crate::rng::SimRng) {
+        self.down.insert(broker);
+        if !matches!(self.life, Lifecycle::Running | Lifecycle::Closing) {
+            return;
+        }
+        let connected = self.coordinator == Some(broker)
+            || self.fetching_from.contains(&broker)
+            || self.inflight.values().any(|f| f.to == broker);
+        if connected {
+            self.log("INFO", format!("Node {} disconnected.", broker.0));
+        }
+        for f in self.inflight.values_mut() {
+            if f.to == broker {
+                f.deadline = now;
+            }
+        }
+        self.expire_requests(now);
+        if self.coordinator == Some(broker) {
+            self.mark_coordinator_unknown(now, "coordinator unavailable", true);
+        }
+        // A Metadata request to it is lost: ask another broker.
+        self.metadata_inflight = None;
+        if self.fetching_from.remove(&broker) {
+            self.metadata_needed = true;
+        }
+        self.drive(now, rng);
+    }
+
+    /// A broker started again: connecting to it can succeed.
+    pub fn on_broker_up(&mut self, broker: BrokerId) {
+        self.down.remove(&broker);
+        self.connect_failures.remove(&broker);
     }
 
     /// `reset` strategy as a ListOffsets spec (`None` for `auto.offset.reset=none`).

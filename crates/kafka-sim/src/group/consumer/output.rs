@@ -147,4 +147,6 @@ pub struct ConsumerView {
     pub app: AppView,
     /// The end of a pause of the poll loop, if paused.
     pub paused_until: Option<SimTime>,
+    /// The end of a process freeze (a GC pause), if frozen (set by the node; the client cannot know).
+    pub frozen_until: Option<SimTime>,
 }
