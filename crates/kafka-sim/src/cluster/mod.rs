@@ -549,15 +549,20 @@ impl Node for ClusterNode {
     }
 
     fn on_peer_down(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
-        // Only consumers react so far; producers and brokers still learn of a dead peer by timeout.
-        if let ClusterNode::Consumer(c) = self {
-            c.on_peer_down(now, peer, ctx);
+        // Clients react; brokers and ZooKeeper learn of a dead peer by their own timeouts (ZooKeeper
+        // sessions, replica fetch and controller socket timeouts), which this model keeps.
+        match self {
+            ClusterNode::Consumer(c) => c.on_peer_down(now, peer, ctx),
+            ClusterNode::Producer(p) => p.on_peer_down(now, peer, ctx),
+            _ => {}
         }
     }
 
     fn on_peer_up(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, Self>) {
-        if let ClusterNode::Consumer(c) = self {
-            c.on_peer_up(now, peer, ctx);
+        match self {
+            ClusterNode::Consumer(c) => c.on_peer_up(now, peer, ctx),
+            ClusterNode::Producer(p) => p.on_peer_up(now, peer, ctx),
+            _ => {}
         }
     }
 }

@@ -34,6 +34,7 @@ use crate::scenario::{KeyTemplate, Template};
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
 use crate::time::SimTime;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// How long a metadata or InitProducerId request may stay unanswered before it is sent again.
@@ -89,6 +90,12 @@ pub struct ProducerNode {
     metadata_next: SimTime,
     pid_sent: Option<SimTime>,
     next_broker: usize,
+    /// Brokers whose process is down (connecting is refused).
+    down: BTreeSet<BrokerId>,
+    /// When a dead leader's refused connection next asks for a metadata update.
+    down_retry_at: SimTime,
+    /// `reconnect.backoff.max.ms`.
+    reconnect_backoff_max: SimTime,
     value_field: [u32; 21],
     /// Reused for each record's key text (no allocation per record).
     key_buf: Vec<u8>,
@@ -197,6 +204,9 @@ impl ProducerNode {
             metadata_next: SimTime::ZERO,
             pid_sent: None,
             next_broker: 0,
+            down: BTreeSet::new(),
+            down_retry_at: SimTime::ZERO,
+            reconnect_backoff_max: SimTime::from_millis(setup.config.reconnect_backoff_max_ms.max(1)),
             value_field: [0; 21],
             key_buf: Vec::new(),
             number: NumberText::default(),
@@ -235,6 +245,28 @@ impl ProducerNode {
 
     pub(super) fn on_crash(&mut self) {
         // Clients are not crashed by the scenarios; a crash loses nothing modelled here.
+    }
+
+    /// A broker's process died and reset the connection: its requests fail with NETWORK_EXCEPTION
+    /// (and are retried), and connecting to it is refused until it starts again.
+    pub(super) fn on_peer_down(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let broker = BrokerId(i32::try_from(peer.0).unwrap_or(i32::MAX));
+        if !self.brokers.contains(&broker) {
+            return;
+        }
+        self.down.insert(broker);
+        let done = self.producer.broker_down(now, broker);
+        self.complete(now, done, ctx);
+        self.drive(now, ctx);
+    }
+
+    /// A broker started again.
+    pub(super) fn on_peer_up(&mut self, now: SimTime, peer: NodeId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let broker = BrokerId(i32::try_from(peer.0).unwrap_or(i32::MAX));
+        if self.down.remove(&broker) {
+            self.producer.broker_up(broker);
+            self.drive(now, ctx);
+        }
     }
 
     pub(super) fn on_message(
@@ -401,17 +433,32 @@ impl ProducerNode {
         Some(field)
     }
 
+    /// The next bootstrap broker in turn, skipping those known to be down (`leastLoadedNode` avoids
+    /// nodes in reconnect backoff) unless all are.
     fn next_bootstrap(&mut self) -> Option<NodeId> {
-        if self.brokers.is_empty() {
+        let n = self.brokers.len();
+        if n == 0 {
             return None;
         }
-        let b = self.brokers[self.next_broker % self.brokers.len()];
-        self.next_broker = self.next_broker.wrapping_add(1);
-        Some(broker_node(b))
+        let first = self.brokers[self.next_broker % n];
+        for _ in 0..n {
+            let b = self.brokers[self.next_broker % n];
+            self.next_broker = self.next_broker.wrapping_add(1);
+            if !self.down.contains(&b) {
+                return Some(broker_node(b));
+            }
+        }
+        Some(broker_node(first))
     }
 
     /// One round: metadata and producer id if needed, `poll`, send, complete, log, re-arm.
     fn drive(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        if !self.down.is_empty() && now >= self.down_retry_at && self.producer.waits_on_down_leader() {
+            // Each failed connection attempt to a dead leader asks for a metadata update; attempts
+            // back off to `reconnect.backoff.max.ms`.
+            self.producer.metadata_mut().request_update();
+            self.down_retry_at = now + self.reconnect_backoff_max;
+        }
         let md_due = self.metadata_sent.is_none_or(|t| now >= t + CLIENT_REQUEST_RETRY);
         if self.producer.metadata().update_requested()
             && md_due

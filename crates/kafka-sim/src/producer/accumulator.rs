@@ -256,6 +256,11 @@ impl Accumulator {
         }
     }
 
+    /// Whether batches wait for `tp`.
+    pub fn has_queued(&self, tp: TopicPartition) -> bool {
+        self.queues.get(&tp).is_some_and(|q| !q.deque.is_empty())
+    }
+
     /// `delivery.timeout.ms` as a duration.
     pub fn delivery_timeout(&self) -> SimTime {
         self.delivery_timeout

@@ -62,6 +62,8 @@ struct InFlightRequest {
 struct Connection {
     in_flight: VecDeque<InFlightRequest>,
     blocked_until: SimTime,
+    /// The broker's process is down: connecting is refused until it starts again.
+    down: bool,
 }
 
 /// One producer client: accumulator, metadata, connections, counters.
@@ -202,7 +204,38 @@ impl Producer {
     fn can_send_to(&self, broker: BrokerId, now: SimTime) -> bool {
         self.connections
             .get(&broker)
-            .is_none_or(|c| c.in_flight.len() < self.max_in_flight && c.blocked_until <= now)
+            .is_none_or(|c| c.in_flight.len() < self.max_in_flight && c.blocked_until <= now && !c.down)
+    }
+
+    /// `broker`'s process died and reset the connection: what was in flight fails with
+    /// `NETWORK_EXCEPTION` (retriable), metadata is refreshed, and nothing is sent to it until
+    /// [`Producer::broker_up`].
+    pub fn broker_down(&mut self, now: SimTime, broker: BrokerId) -> Vec<Completion> {
+        let conn = self.connections.get_or_default(broker);
+        conn.down = true;
+        if conn.in_flight.is_empty() {
+            return Vec::new();
+        }
+        self.logs.push(ProducerLog {
+            level: "INFO",
+            message: format!("Node {broker} disconnected."),
+        });
+        self.on_disconnect(now, broker)
+    }
+
+    /// `broker`'s process started again: connecting to it can succeed.
+    pub fn broker_up(&mut self, broker: BrokerId) {
+        if let Some(c) = self.connections.get_mut(&broker) {
+            c.down = false;
+        }
+    }
+
+    /// Whether the leader of some partition with queued batches is down (its connection attempts
+    /// keep failing, and each failure asks for a metadata update).
+    pub fn waits_on_down_leader(&self) -> bool {
+        (self.connections.iter()).any(|(b, c)| {
+            c.down && (self.metadata.led_by(*b).iter()).any(|tp| self.accumulator.has_queued(*tp))
+        })
     }
 
     /// One `Sender.runOnce` at `now`: request timeouts, then `sendProducerData` (ready, drain, mute,
@@ -527,7 +560,7 @@ impl Producer {
                 continue;
             }
             match self.connections.get(&broker) {
-                Some(c) if c.in_flight.len() >= self.max_in_flight => {}
+                Some(c) if c.in_flight.len() >= self.max_in_flight || c.down => {}
                 Some(c) => next = earliest(next, c.blocked_until),
                 None => next = earliest(next, now),
             }
