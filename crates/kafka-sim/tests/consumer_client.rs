@@ -373,3 +373,26 @@ fn pause_stalls_the_poll_loop_but_not_the_heartbeats() {
     h.run_until(ms(12_300));
     assert_eq!(h.c.state(), MemberState::Stable, "rejoined after the pause");
 }
+
+#[test]
+fn invalid_session_timeout_is_a_fatal_join_error_thrown_out_of_poll() {
+    // AbstractCoordinator.JoinGroupResponseHandler: INVALID_SESSION_TIMEOUT is logged as a fatal error
+    // and raised (poll() throws InvalidSessionTimeoutException); the member never joins.
+    let mut h = Harness::new(setup(&[], 1, CommitMode::ManualAfterProcessing, fixed(1)));
+    h.join_error = Some(ErrorCode::InvalidSessionTimeout);
+    h.start();
+    h.run_until(ms(1_000));
+    let message = "The session timeout is not within the range allowed by the broker (as configured by \
+                   group.min.session.timeout.ms and group.max.session.timeout.ms).";
+    let fatal = h.logs_with(&format!("JoinGroup failed due to fatal error: {message}"));
+    let thrown = h.logs_with(&format!(
+        "Consumer exception: org.apache.kafka.common.errors.InvalidSessionTimeoutException: {message}"
+    ));
+    let joins = h.sent_of("JoinGroup").len();
+    assert!(joins >= 2, "the listener container polls again: {joins}");
+    assert_eq!((fatal.len(), thrown.len()), (joins, joins), "{:#?}", h.logs);
+    assert!(h.logs_with("unexpected error").is_empty(), "{:#?}", h.logs);
+    assert!(h.sent_of("SyncGroup").is_empty() && h.sent_of("Heartbeat").is_empty());
+    assert_eq!(h.c.generation(), -1);
+    assert!(h.c.assigned().is_empty());
+}
