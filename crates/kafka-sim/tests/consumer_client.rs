@@ -373,3 +373,49 @@ fn pause_stalls_the_poll_loop_but_not_the_heartbeats() {
     h.run_until(ms(12_300));
     assert_eq!(h.c.state(), MemberState::Stable, "rejoined after the pause");
 }
+
+#[test]
+fn invalid_session_timeout_is_a_fatal_join_error_thrown_out_of_poll() {
+    // AbstractCoordinator.JoinGroupResponseHandler: INVALID_SESSION_TIMEOUT is logged as a fatal error
+    // and raised (poll() throws InvalidSessionTimeoutException); the member never joins.
+    let mut h = Harness::new(setup(&[], 1, CommitMode::ManualAfterProcessing, fixed(1)));
+    h.join_error = Some(ErrorCode::InvalidSessionTimeout);
+    h.start();
+    h.run_until(ms(1_000));
+    let message = "The session timeout is not within the range allowed by the broker (as configured by \
+                   group.min.session.timeout.ms and group.max.session.timeout.ms).";
+    let fatal = h.logs_with(&format!("JoinGroup failed due to fatal error: {message}"));
+    let thrown = h.logs_with(&format!(
+        "Consumer exception: org.apache.kafka.common.errors.InvalidSessionTimeoutException: {message}"
+    ));
+    let joins = h.sent_of("JoinGroup").len();
+    assert!(joins >= 2, "the listener container polls again: {joins}");
+    assert_eq!((fatal.len(), thrown.len()), (joins, joins), "{:#?}", h.logs);
+    assert!(h.logs_with("unexpected error").is_empty(), "{:#?}", h.logs);
+    assert!(h.sent_of("SyncGroup").is_empty() && h.sent_of("Heartbeat").is_empty());
+    assert_eq!(h.c.generation(), -1);
+    assert!(h.c.assigned().is_empty());
+}
+
+#[test]
+fn a_crash_mid_batch_keeps_the_records_processed_before_it() {
+    // 100 records at 10 ms each: one 1 s batch; the process dies 300 ms in. The records it got
+    // through had their side effects, though nothing was committed: the new owner repeats them.
+    let mut h = Harness::new(setup(&[], 1, CommitMode::ManualAfterProcessing, fixed(10)));
+    h.log_end.insert(tp(0), 100);
+    h.start();
+    h.run_until(ms(300));
+    let kafka_sim::group::consumer::AppView::Processing { until, ranges } = h.c.view().app else {
+        panic!("processing: {:?}", h.c.view().app)
+    };
+    assert_eq!(ranges.iter().map(|r| r.2 - r.1).sum::<i64>(), 100);
+    let started = until.as_micros() - 1_000_000;
+    let done = ((h.now.as_micros() - started) / 10_000) as i64;
+    assert!(done > 0 && done < 100, "{done}");
+    h.c.crash(h.now);
+    let facts = h.c.take_facts();
+    let got: Vec<(i64, i64, SimTime)> = facts.processed.iter().map(|r| (r.from, r.to, r.at)).collect();
+    assert_eq!(got, [(0, done, h.now)]);
+    assert!(facts.commits.is_empty());
+    assert_eq!(facts.incidents[0].incident, MemberIncident::Crashed);
+}

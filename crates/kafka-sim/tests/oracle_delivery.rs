@@ -231,3 +231,32 @@ fn millions_of_records_in_batches_stay_cheap() {
     fn serializable<T: serde::Serialize>(_: &T) {}
     serializable(&r);
 }
+
+#[test]
+fn a_commit_the_client_fails_itself_counts_as_a_commit_failure() {
+    // A poll-timeout LeaveGroup resets the generation: the commit after the batch throws
+    // CommitFailedException without sending a request, so no refused CommitFact exists.
+    let mut f = DeliveryFacts::new();
+    f.processed(range(M1, TP0, 0, 40, 10));
+    f.incident(incident(M1, MemberIncident::CommitFailed, 10));
+    f.processed(range(M2, TP0, 0, 40, 30));
+    f.commit(CommitFact {
+        by: M2,
+        tp: TP0,
+        offset: 40,
+        at: ms(31),
+        ok: true,
+    });
+    // A refused request and its incident at the same time are one failure.
+    f.commit(CommitFact {
+        by: M2,
+        tp: TP0,
+        offset: 40,
+        at: ms(35),
+        ok: false,
+    });
+    f.incident(incident(M2, MemberIncident::CommitFailed, 35));
+    let r = report(&f, &[fin(TP0, Some(40), 40)]);
+    assert_eq!(r.commit_failures, 2);
+    assert_eq!((r.processed_twice, r.reprocessed_causes.commit_failure), (40, 40));
+}

@@ -171,7 +171,10 @@ impl ConsumerNode {
         self.frozen_until = None;
         self.held.clear();
         self.consumer.crash(now);
-        self.facts.incidents.extend(self.consumer.take_facts().incidents);
+        // The incident and the records processed before the crash (a batch cut short).
+        let f = self.consumer.take_facts();
+        self.facts.processed.extend(f.processed);
+        self.facts.incidents.extend(f.incidents);
         self.armed = None;
     }
 

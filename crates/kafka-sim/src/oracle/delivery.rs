@@ -14,8 +14,10 @@
 //!   processed three or more times counts once, with the cause of its first repeat.
 //! - **Skipped**: offsets in `[start, committed)` (see [`FinalOffsets`]) that no member ever processed
 //!   (at-most-once losses, e.g. `commit = "before"` and a crash).
-//! - **Commit failures**: refused commit requests, counted once per member and answer time (one refused
-//!   `commitSync` of three partitions is one failure).
+//! - **Commit failures**: refused commit requests and the commits the client failed itself (a
+//!   [`MemberIncident::CommitFailed`] with no request, e.g. CommitFailedException after a poll-timeout
+//!   LeaveGroup), counted once per member and time (one refused `commitSync` of three partitions, with
+//!   its incident, is one failure).
 //! - **Lag**: per partition `max(0, high watermark - committed)` (`start` stands for a missing
 //!   commit), summed; `max_lag` is the largest of that sum over the [`LagSeries`] samples and the end.
 
@@ -69,7 +71,7 @@ pub struct DeliveryReport {
     pub reprocessed_causes: ReprocessedCauses,
     /// Offsets below the final committed offset that no member processed.
     pub skipped: u64,
-    /// Refused commit requests.
+    /// Failed commits: refused requests and commits the client failed itself.
     pub commit_failures: u64,
     /// The lag at the end: high watermark minus committed offset, summed over partitions.
     pub lag: u64,
@@ -260,6 +262,10 @@ pub fn delivery_report(
         .filter(|c| c.by.group == group && !c.ok)
         .map(|c| (c.by, c.at))
         .collect();
+    for (by, list) in &incidents {
+        let refused = list.iter().filter(|(_, i)| *i == MemberIncident::CommitFailed);
+        failed.extend(refused.map(|(at, _)| (*by, *at)));
+    }
     failed.sort();
     failed.dedup();
     report.commit_failures = failed.len() as u64;

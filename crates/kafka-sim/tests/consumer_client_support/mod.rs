@@ -98,6 +98,8 @@ pub struct Harness {
     pub commit_error: ErrorCode,
     /// When false, the coordinator swallows heartbeats (no answer).
     pub answer_heartbeats: bool,
+    /// The error every JoinGroup gets, when set (instead of MEMBER_ID_REQUIRED / a join).
+    pub join_error: Option<ErrorCode>,
     pub generation: i32,
     joins: u32,
 }
@@ -116,6 +118,7 @@ impl Harness {
             heartbeat_error: ErrorCode::None,
             commit_error: ErrorCode::None,
             answer_heartbeats: true,
+            join_error: None,
             generation: 0,
             joins: 0,
         }
@@ -193,7 +196,16 @@ impl Harness {
             },
             ClientRequest::JoinGroup(j) => {
                 self.joins += 1;
-                if j.member_id.is_empty() {
+                if let Some(error) = self.join_error {
+                    ClientResponse::JoinGroup(JoinGroupResponse {
+                        error,
+                        generation_id: -1,
+                        protocol_name: None,
+                        leader: String::new(),
+                        member_id: j.member_id.clone(),
+                        members: vec![],
+                    })
+                } else if j.member_id.is_empty() {
                     ClientResponse::JoinGroup(JoinGroupResponse {
                         error: ErrorCode::MemberIdRequired,
                         generation_id: -1,

@@ -80,6 +80,7 @@ impl Consumer {
             return;
         }
         self.incident(now, MemberIncident::Crashed);
+        self.processed_before_crash(now);
         self.reset_process();
         self.life = Lifecycle::Crashed;
     }
@@ -183,6 +184,7 @@ impl Consumer {
         let records: i64 = batch.iter().map(|c| c.to - c.from).sum();
         let d = self.setup.processing.batch_time(records.max(0) as u64, rng);
         self.app = App::Processing {
+            started: now,
             until: now + d,
             batch,
             generation,
@@ -209,6 +211,49 @@ impl Consumer {
         if self.setup.commit_mode == CommitMode::ManualAfterProcessing {
             self.begin_commit_sync(now, batch_offsets(&batch), AfterCommit::Poll);
         }
+    }
+
+    /// A crash in the middle of a batch: the records whose processing was done by `now` were
+    /// processed (their side effects happened) though never committed. Records are processed in
+    /// batch order; the share done is the share of the batch's processing time elapsed (a pause
+    /// within the batch counts as processing time, so this errs towards fewer).
+    fn processed_before_crash(&mut self, now: SimTime) {
+        let App::Processing {
+            started,
+            until,
+            batch,
+            generation,
+        } = &self.app
+        else {
+            return;
+        };
+        let total: i64 = batch.iter().map(|c| c.to - c.from).sum();
+        let (elapsed, span) = (
+            now.saturating_sub(*started).as_micros(),
+            (*until - *started).as_micros(),
+        );
+        if total <= 0 || span == 0 || now >= *until {
+            return;
+        }
+        let done = (u128::from(elapsed) * total as u128 / u128::from(span)) as i64;
+        let mut left = done;
+        let mut ranges = Vec::new();
+        for c in batch {
+            if left <= 0 {
+                break;
+            }
+            let n = (c.to - c.from).min(left);
+            ranges.push(ProcessedRange {
+                by: self.setup.member,
+                tp: c.tp,
+                from: c.from,
+                to: c.from + n,
+                at: now,
+                generation: *generation,
+            });
+            left -= n;
+        }
+        self.facts.processed.extend(ranges);
     }
 
     fn begin_commit_sync(&mut self, now: SimTime, offsets: Offsets, then: AfterCommit) {

@@ -117,6 +117,8 @@ enum AfterCommit {
 enum App {
     Polling,
     Processing {
+        /// When processing began (a crash before `until` keeps the records done by then).
+        started: SimTime,
         until: SimTime,
         batch: Vec<Chunk>,
         generation: i32,

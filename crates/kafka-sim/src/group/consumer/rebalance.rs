@@ -197,6 +197,35 @@ impl Consumer {
                 self.rejoin_needed = true;
                 self.mark_coordinator_unknown(now, &format!("error response {}", r.error.name()), false);
             }
+            // JoinGroupResponseHandler's fatal errors: logged, then thrown out of poll(); the
+            // listener container logs the exception and polls again (after the retry backoff here).
+            fatal @ (ErrorCode::InconsistentGroupProtocol
+            | ErrorCode::InvalidSessionTimeout
+            | ErrorCode::InvalidGroupId
+            | ErrorCode::GroupMaxSizeReached) => {
+                self.state = MemberState::Unjoined;
+                self.rejoin_needed = true;
+                self.join_next = now + self.retry_backoff();
+                self.log(
+                    "ERROR",
+                    format!("JoinGroup failed due to fatal error: {}", fatal.message()),
+                );
+                let thrown = if fatal == ErrorCode::GroupMaxSizeReached {
+                    format!(
+                        "Consumer group {} already has the configured maximum number of members.",
+                        self.setup.group_id
+                    )
+                } else {
+                    fatal.message().to_string()
+                };
+                self.log(
+                    "ERROR",
+                    format!(
+                        "Consumer exception: org.apache.kafka.common.errors.{}: {thrown}",
+                        error_exc(fatal)
+                    ),
+                );
+            }
             other => {
                 self.state = MemberState::Unjoined;
                 self.rejoin_needed = true;
