@@ -473,6 +473,14 @@ impl Simulation {
         Some(self.groups.facts.report(g, &finals, &run.lag))
     }
 
+    /// Every delivery fact the members have reported so far (processed ranges, commit answers,
+    /// incidents, of every group), for checks that need more than the report's counts: who processed
+    /// what and when.
+    pub fn delivery_facts(&mut self) -> &DeliveryFacts {
+        self.drain_delivery_facts();
+        &self.groups.facts
+    }
+
     /// Group `g`'s lag series.
     pub fn lag_series(&self, g: u16) -> Option<&LagSeries> {
         self.groups.groups.get(usize::from(g)).map(|r| &r.lag)

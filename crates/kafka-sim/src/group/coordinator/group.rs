@@ -27,8 +27,9 @@ pub(crate) struct Member {
     pub assignment: Vec<NamedPartition>,
     /// Joined in this rebalance (KIP-394: a 5-minute session until the join completes).
     pub is_new: bool,
-    /// Whether its heartbeat check timer is armed.
-    pub timer_armed: bool,
+    /// When its armed heartbeat check fires, if one is armed (a check firing at another time was
+    /// superseded and is ignored).
+    pub check_at: Option<SimTime>,
     /// When it was added (the leader is the earliest).
     pub added: u64,
 }
@@ -239,7 +240,7 @@ impl Group {
                 awaiting_sync: None,
                 assignment: m.assignment,
                 is_new: false,
-                timer_armed: false,
+                check_at: None,
                 added: 0,
             });
         }

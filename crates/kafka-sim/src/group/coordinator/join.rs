@@ -228,7 +228,7 @@ impl GroupCoordinator {
         m.id = new_id.clone();
         m.last_heard = now;
         // The armed check names the old id and will find nobody: arm one for the new id.
-        m.timer_armed = false;
+        m.check_at = None;
         if let Some(iid) = &m.instance_id {
             g.static_members.insert(iid.clone(), new_id.clone());
         }
@@ -292,7 +292,7 @@ impl GroupCoordinator {
             awaiting_sync: None,
             assignment: Vec::new(),
             is_new: true,
-            timer_armed: false,
+            check_at: None,
             added: 0,
         });
         out.events.push(GroupEvent::MemberJoined {
@@ -484,6 +484,9 @@ impl GroupCoordinator {
         for m in g.members.values_mut() {
             m.is_new = false;
             m.last_heard = now;
+            // `completeAndScheduleNextHeartbeatExpiration`: the check armed with the 5-minute new-member
+            // session is replaced by one at the member's own session timeout.
+            m.check_at = None;
             ids.push(m.id.clone());
             if let Some(r) = m.awaiting_join.take() {
                 let answer = join_ok(generation, protocol.clone(), leader.clone(), m.id.clone(), || {
@@ -519,11 +522,12 @@ impl GroupCoordinator {
     /// Arms a member's heartbeat check unless one is armed.
     pub(super) fn arm_heartbeat(&mut self, now: SimTime, gid: &str, mid: &str, out: &mut Output) {
         if let Some(m) = self.groups.get_mut(gid).and_then(|g| g.members.get_mut(mid))
-            && !m.timer_armed
+            && m.check_at.is_none()
         {
-            m.timer_armed = true;
+            let after = m.deadline().saturating_sub(now);
+            m.check_at = Some(now + after);
             out.timers.push((
-                m.deadline().saturating_sub(now),
+                after,
                 GroupTimer::Heartbeat {
                     group: gid.to_string(),
                     member: mid.to_string(),

@@ -308,14 +308,18 @@ impl GroupCoordinator {
         let Some(m) = g.members.get_mut(mid) else {
             return;
         };
-        m.timer_armed = false;
+        if m.check_at != Some(now) {
+            // Superseded by a check armed since (e.g. when a join completed).
+            return;
+        }
+        m.check_at = None;
         if m.parked() || m.deadline() > now {
             let after = if m.parked() {
                 ms(u64::try_from(m.session_timeout_ms).unwrap_or(0))
             } else {
                 m.deadline() - now
             };
-            m.timer_armed = true;
+            m.check_at = Some(now + after);
             out.timers.push((
                 after,
                 GroupTimer::Heartbeat {

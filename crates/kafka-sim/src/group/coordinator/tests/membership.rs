@@ -246,3 +246,23 @@ fn the_assignment_reaches_members_only_once_stored() {
     );
     assert_eq!(h.state(), (GroupState::PreparingRebalance, 1));
 }
+
+#[test]
+fn a_static_member_that_goes_silent_expires_after_its_session_timeout() {
+    let mut h = Harness::new();
+    h.join(1, "", Some("instance-1"), &["range"]);
+    h.run_until(3_000);
+    let id = h.joins()[0].1.member_id.clone();
+    h.sync(1, &id, 1, vec![(id.clone(), vec![np("orders", 0)])]);
+    h.take();
+    // Silent from the join's completion at 3 s: removed at 48 s (session.timeout.ms = 45 s), not at
+    // the 5-minute session a new member has only until its join completes.
+    h.run_until(47_999);
+    assert_eq!(h.state(), (GroupState::Stable, 1));
+    h.run_until(48_000);
+    assert!(h.logs.contains(&format!(
+        "Member {id} in group {G} has failed, removing it from the group."
+    )));
+    // Its only member gone, the group's rebalance completes at once, empty.
+    assert_eq!(h.state(), (GroupState::Empty, 2));
+}
