@@ -7,7 +7,7 @@ use common::{kafka_sim, scenario, text};
 
 #[test]
 fn heartbeat_not_below_the_session_timeout_exits_2_with_kafkas_construction_error() {
-    let file = scenario("group-heartbeat-not-below-session.toml");
+    let file = scenario("invalid/group-heartbeat-not-below-session.toml");
     for args in [vec!["run", file.as_str()], vec!["run", file.as_str(), "--json"]] {
         let out = kafka_sim(&args, "");
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));

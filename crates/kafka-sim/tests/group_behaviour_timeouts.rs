@@ -371,7 +371,7 @@ fn a_batch_that_fits_in_max_poll_interval_shows_none_of_that() {
 #[test]
 fn heartbeat_not_below_the_session_timeout_fails_at_construction() {
     let path = format!(
-        "{}/../../tests/scenarios/group-heartbeat-not-below-session.toml",
+        "{}/../../tests/scenarios/invalid/group-heartbeat-not-below-session.toml",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).expect("scenario file");
