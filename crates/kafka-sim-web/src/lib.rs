@@ -16,6 +16,7 @@
 //! Pure helpers ([`layout`], [`speed`], [`state`]) are plain Rust and tested on the host.
 
 pub mod components;
+pub mod i18n;
 pub mod layout;
 pub mod speed;
 pub mod state;

@@ -1,0 +1,224 @@
+//! The fixed strings: one [`Key`] per string, with its English and Korean text side by side.
+//!
+//! Strings with numbers or names in them are functions in [`super::msg`]. Keys whose text is a Kafka name
+//! (ZooKeeper, ISR, HW, LEO) are the same in both languages: see [`Key::is_kafka_name`].
+
+use kafka_sim::oracle::durability::AnomalyKind;
+
+macro_rules! catalog {
+    ($( $group:literal { $( $key:ident => $en:literal, $ko:literal; )* } )*) => {
+        /// A fixed UI string. Its documentation is its English text; [`super::t`] gives it in a language.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Key {
+            $( $(
+                #[doc = concat!($group, ": \"", $en, "\" / \"", $ko, "\"")]
+                $key,
+            )* )*
+        }
+
+        impl Key {
+            /// Every key, in catalog order.
+            pub const ALL: &'static [Key] = &[$( $( Key::$key, )* )*];
+
+            /// The English text.
+            pub fn en(self) -> &'static str {
+                match self { $( $( Key::$key => $en, )* )* }
+            }
+
+            /// The Korean text.
+            pub fn ko(self) -> &'static str {
+                match self { $( $( Key::$key => $ko, )* )* }
+            }
+
+            /// The key's name in the source, e.g. `"StepBack"` (for tests and debugging).
+            pub fn name(self) -> &'static str {
+                match self { $( $( Key::$key => stringify!($key), )* )* }
+            }
+
+            /// The part of the page the key belongs to, e.g. `"header"`.
+            pub fn group(self) -> &'static str {
+                match self { $( $( Key::$key => $group, )* )* }
+            }
+        }
+    };
+}
+
+catalog! {
+    "header" {
+        AppTitle => "Kafka Playground", "Kafka 플레이그라운드";
+        Scenario => "Scenario", "시나리오";
+        Seed => "Seed", "시드";
+        SimulatedTime => "Simulated time", "시뮬레이션 시간";
+        Play => "Play", "재생";
+        Pause => "Pause", "일시정지";
+        Step => "Step", "한 단계 앞으로";
+        StepBack => "Step back", "한 단계 뒤로";
+        Speed => "Speed", "속도";
+        Timeline => "Timeline", "타임라인";
+        Language => "Language", "언어";
+        Share => "Share", "공유";
+        LinkCopied => "Link copied", "링크를 복사했습니다";
+        Reset => "Reset", "초기화";
+    }
+    "cluster" {
+        ClusterPicture => "Cluster", "클러스터";
+        ZooKeeper => "ZooKeeper", "ZooKeeper";
+        Controller => "Controller", "컨트롤러";
+        Producer => "Producer", "프로듀서";
+        ConsumerGroup => "Consumer group", "컨슈머 그룹";
+        Leader => "Leader", "리더";
+        Follower => "Follower", "팔로워";
+        Isr => "ISR", "ISR";
+        OutOfSync => "Out of sync", "동기화 안 됨";
+        Hw => "HW", "HW";
+        HighWatermark => "High watermark", "하이 워터마크";
+        Leo => "LEO", "LEO";
+        LogEndOffset => "Log end offset", "로그 끝 오프셋";
+        Crashed => "Crashed", "다운됨";
+        Isolated => "Isolated", "격리됨";
+        ZooKeeperSession => "ZooKeeper session", "ZooKeeper 세션";
+        Truncated => "Truncated", "잘려 나감";
+        NoLeader => "No leader", "리더 없음";
+    }
+    "broker actions" {
+        BrokerActions => "Broker actions", "브로커 조작";
+        Crash => "Crash", "강제 종료";
+        Restart => "Restart", "재시작";
+        Isolate => "Isolate", "네트워크 격리";
+        Heal => "Heal", "네트워크 복구";
+        SlowNetwork => "Slow network", "느린 네트워크";
+    }
+    "producer panel" {
+        Options => "Options", "옵션";
+        TopicAndBrokerSettings => "Topic and broker settings", "토픽·브로커 설정";
+        Load => "Load", "부하";
+        SendRate => "Send rate (records/s)", "전송 속도 (초당 레코드)";
+        KeyPattern => "Key pattern", "키 패턴";
+        SendOneRecord => "Send one record", "레코드 하나 보내기";
+        RecordKey => "Key", "키";
+        RecordValue => "Value", "값";
+        Send => "Send", "보내기";
+        Result => "Result", "결과";
+    }
+    "consumer group panel" {
+        GroupState => "State", "상태";
+        Generation => "Generation", "세대";
+        Protocol => "Protocol", "프로토콜";
+        Assignor => "Assignor", "할당 전략";
+        Coordinator => "Coordinator", "코디네이터";
+        Member => "Member", "멤버";
+        Heartbeat => "Heartbeat", "하트비트";
+        Session => "Session", "세션";
+        Poll => "Poll", "poll 간격";
+        Processing => "Processing", "처리 중";
+        Idle => "Idle", "대기 중";
+        Partitions => "Partitions", "파티션";
+        Committed => "Committed", "커밋된 오프셋";
+        Lag => "Lag", "랙(lag)";
+        AddMember => "Add member", "멤버 추가";
+        Close => "Close", "정상 종료";
+        CommitMode => "Commit mode", "커밋 방식";
+        CommitAuto => "Auto (enable.auto.commit)", "자동 (enable.auto.commit)";
+        CommitManualAfter => "Manual, after processing", "수동, 처리 후 커밋";
+        CommitBeforeProcessing => "Before processing", "처리 전 커밋";
+        ProcessingTimePerRecord => "Processing time per record", "레코드당 처리 시간";
+    }
+    "topic table" {
+        Topic => "Topic", "토픽";
+        Partition => "Partition", "파티션";
+        Replicas => "Replicas", "복제본";
+        InSyncReplicas => "In-sync replicas", "동기화된 복제본(ISR)";
+        HwOffsets => "HW / LEO per replica", "복제본별 HW / LEO";
+        UnderReplicated => "Under-replicated", "복제 부족";
+        ReplicationFactor => "Replication factor", "복제 계수";
+    }
+    "tabs" {
+        EventLog => "Event log", "이벤트 로그";
+        Metrics => "Metrics", "지표";
+        Anomalies => "Anomalies", "이상 현상";
+        SequenceDiagram => "Sequence diagram", "시퀀스 다이어그램";
+        Filter => "Filter", "필터";
+        AllKinds => "All", "전체";
+        KindBrokers => "Brokers and ZooKeeper sessions", "브로커·ZooKeeper 세션";
+        KindLeadership => "Leaders and ISR", "리더·ISR 변경";
+        KindProduce => "Produce", "프로듀스";
+        KindFetch => "Fetch and poll", "fetch·poll 요청";
+        KindGroup => "Group and rebalance", "그룹·리밸런스";
+        KindCommit => "Commits", "커밋";
+        KindFault => "Faults", "장애 주입";
+        KindOptionChange => "Option changes", "옵션 변경";
+        JumpHere => "Jump to this event", "이 이벤트로 이동";
+        ProduceRate => "Produce rate", "전송률";
+        AckedRate => "Acknowledged rate", "확인된 전송률";
+        P99Latency => "p99 latency", "p99 지연 시간";
+        Rebalances => "Rebalances", "리밸런스";
+        Explanation => "Explanation", "설명";
+        NoAnomalies => "No anomalies so far", "아직 이상 현상이 없습니다";
+    }
+    "anomalies" {
+        LostAckedWrite => "Lost acknowledged write", "확인된 쓰기 유실";
+        Duplicate => "Duplicate", "중복";
+        Reordering => "Reordering", "순서 뒤바뀜";
+        InconsistentOffsets => "Inconsistent offsets", "오프셋 불일치";
+        SkippedRecord => "Skipped record", "건너뛴 레코드";
+        AckedAtOtherOffset => "Acknowledged at another offset", "다른 오프셋에 기록된 확인된 쓰기";
+        UnacknowledgedLost => "Lost unacknowledged write (acks=0)", "확인 없는 쓰기 유실 (acks=0)";
+        FailedButWritten => "Failed send found in the log", "실패했지만 로그에 남은 전송";
+    }
+    "errors" {
+        InvalidValue => "Invalid value", "잘못된 값";
+        InvalidValueKept => "Kafka refused this value; the last valid value is kept.",
+            "Kafka가 이 값을 거부했습니다. 마지막으로 유효했던 값을 유지합니다.";
+        PanicTitle => "Something went wrong in the playground.", "플레이그라운드에 문제가 생겼습니다.";
+        PanicHint => "Reload restores the saved session.", "새로고침하면 저장된 세션을 복원합니다.";
+        Reload => "Reload", "새로고침";
+    }
+    "about this run" {
+        AboutThisRun => "About this run", "이 실행에 대해";
+        TraceHash => "Trace hash", "트레이스 해시";
+        EventsProcessed => "Events processed", "처리한 이벤트";
+    }
+    "help" {
+        Help => "Help", "도움말";
+        WhatItDoes => "What it does", "하는 일";
+        KafkaDefaultLabel => "Kafka default", "Kafka 기본값";
+        WhatToLookFor => "What to look for", "바꿔 보고 살펴볼 것";
+        RequiredNoDefault => "none (required)", "없음 (필수)";
+        NotAKafkaSetting => "not a Kafka setting", "Kafka 설정이 아님";
+    }
+}
+
+impl Key {
+    /// Keys whose text is a Kafka name, the same in both languages.
+    pub const KAFKA_NAMES: &'static [Key] = &[Key::ZooKeeper, Key::Isr, Key::Hw, Key::Leo];
+
+    /// Whether the key's text is a Kafka name, kept as is in Korean.
+    pub fn is_kafka_name(self) -> bool {
+        Key::KAFKA_NAMES.contains(&self)
+    }
+
+    /// The Jepsen-style name of one of the durability oracle's anomaly kinds.
+    pub fn anomaly(kind: AnomalyKind) -> Key {
+        match kind {
+            AnomalyKind::AckedLost => Key::LostAckedWrite,
+            AnomalyKind::AckedWrongOffset => Key::AckedAtOtherOffset,
+            AnomalyKind::InconsistentOffset => Key::InconsistentOffsets,
+            AnomalyKind::Duplicate => Key::Duplicate,
+            AnomalyKind::Reordered => Key::Reordering,
+            AnomalyKind::UnconfirmedLost => Key::UnacknowledgedLost,
+            AnomalyKind::FailedButPresent => Key::FailedButWritten,
+        }
+    }
+
+    /// The event-log filter kinds, in the order the filter lists them (after [`Key::AllKinds`]).
+    pub const EVENT_KINDS: &'static [Key] = &[
+        Key::KindBrokers,
+        Key::KindLeadership,
+        Key::KindProduce,
+        Key::KindFetch,
+        Key::KindGroup,
+        Key::KindCommit,
+        Key::KindFault,
+        Key::KindOptionChange,
+    ];
+}
