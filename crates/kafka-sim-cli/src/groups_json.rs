@@ -3,7 +3,8 @@
 //! Per group: `state`, `generation`, `protocol`, `coordinator` (the broker that has it loaded, null
 //! when none), `rebalances`, `rebalance_reasons` (reason → count), `removals` (cause → count),
 //! `consumed`, `processed_once`, `processed_twice`, `reprocessed_causes`, `skipped`,
-//! `commit_failures`, `lag`, `max_lag`, and `members` (`member_id`, `instance_id`, `partitions`) as
+//! `commit_failures`, `lag`, `max_lag`, `stuck` (members stuck on a poison pill: `member`, `partition`,
+//! `offset`, `failed_polls`), and `members` (`member_id`, `instance_id`, `partitions`) as
 //! the coordinator holds them.
 
 use crate::json::Json;
@@ -24,6 +25,23 @@ pub struct GroupReport {
 
 fn counts(m: &BTreeMap<&'static str, u64>) -> Json {
     Json::Obj(m.iter().map(|(k, v)| ((*k).to_owned(), Json::UInt(*v))).collect())
+}
+
+/// Members stuck on a record they cannot deserialize: member number, partition, offset, failed polls.
+fn stuck_members(sim: &Simulation, group: u16) -> Json {
+    Json::Arr(
+        (sim.member_views(group).into_iter())
+            .filter_map(|(m, _, v)| {
+                let (tp, offset, polls) = v.stuck_on?;
+                Some(Json::obj([
+                    ("member", Json::UInt(u64::from(m.member))),
+                    ("partition", Json::str(tp.to_string())),
+                    ("offset", Json::Int(offset)),
+                    ("failed_polls", Json::UInt(polls)),
+                ]))
+            })
+            .collect(),
+    )
 }
 
 /// The report of every group of the simulation (drains the members' delivery facts first).
@@ -117,6 +135,7 @@ pub fn group_reports(sim: &mut Simulation) -> Vec<GroupReport> {
             ("lag", Json::UInt(d.lag)),
             ("max_lag", Json::UInt(d.max_lag)),
             ("members", members),
+            ("stuck", stuck_members(sim, gi)),
         ]);
         out.push(GroupReport {
             group_id: id,

@@ -210,6 +210,15 @@ impl Simulation {
                 })
             })
             .collect();
+        let undeserializable = crate::group::consumer::Undeserializable::new(
+            (self.spec.producers.iter())
+                .map(|p| {
+                    let read = run.setup.topics.contains(&p.topic);
+                    read.then(|| crate::group::consumer::check_producer(p, &config))
+                        .flatten()
+                })
+                .collect(),
+        );
         let setup = ConsumerSetup {
             group_id: run.setup.group_id.clone(),
             topics,
@@ -221,6 +230,7 @@ impl Simulation {
                 member: number,
             },
             bootstrap: (1..=self.spec.brokers).map(|b| BrokerId(b as i32)).collect(),
+            undeserializable,
         };
         let id = self
             .kernel

@@ -68,6 +68,7 @@ pub fn setup(
         processing,
         member: MemberRef { group: 0, member: 1 },
         bootstrap: vec![B1],
+        undeserializable: Default::default(),
     }
 }
 

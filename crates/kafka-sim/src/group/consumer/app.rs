@@ -165,6 +165,11 @@ impl Consumer {
             }
         }
         self.update_positions(now);
+        if self.poll_throws() {
+            // Stuck on a poison pill: the position stays; fetching goes on for the other partitions.
+            self.send_fetches(now);
+            return;
+        }
         let batch = self.take_batch();
         // Pipelining: fetch the next data before handing the records over.
         self.send_fetches(now);

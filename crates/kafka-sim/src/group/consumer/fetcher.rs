@@ -291,11 +291,21 @@ impl Consumer {
                 ErrorCode::None => {
                     let mut to = position;
                     let mut epoch = -1;
+                    let mut poison = None;
                     for b in &r.batches {
                         if b.next_offset() <= to || b.base_offset > to {
                             continue;
                         }
-                        to = b.next_offset().min(r.high_watermark.max(position));
+                        let end = b.next_offset().min(r.high_watermark.max(position));
+                        if let Some((bad, producer)) = self.first_poison(b, to, end) {
+                            poison = Some((bad, producer));
+                            if bad > to {
+                                epoch = b.partition_leader_epoch;
+                            }
+                            to = bad;
+                            break;
+                        }
+                        to = end;
                         epoch = b.partition_leader_epoch;
                     }
                     if to > position {
@@ -304,6 +314,16 @@ impl Consumer {
                             from: position,
                             to,
                             epoch,
+                            poison: None,
+                        });
+                    }
+                    if let Some((at, producer)) = poison {
+                        self.buffer.push_back(Chunk {
+                            tp: r.tp,
+                            from: at,
+                            to: at,
+                            epoch,
+                            poison: Some(producer),
                         });
                     }
                 }
@@ -347,8 +367,29 @@ impl Consumer {
         }
     }
 
+    /// The offset of the first record in `[from, end)` of `batch` that this member cannot
+    /// deserialize, if any.
+    fn first_poison(
+        &self,
+        batch: &crate::record::RecordBatch,
+        from: i64,
+        end: i64,
+    ) -> Option<(i64, crate::record::ProducerRef)> {
+        let table = &self.setup.undeserializable;
+        if table.is_empty() {
+            return None;
+        }
+        let skip = usize::try_from(from - batch.base_offset).unwrap_or(0);
+        (batch.records.iter().enumerate().skip(skip))
+            .map(|(i, id)| (batch.base_offset + i as i64, id))
+            .take_while(|(offset, _)| *offset < end)
+            .find(|(_, id)| table.of(id.producer()).is_some())
+            .map(|(offset, id)| (offset, id.producer()))
+    }
+
     /// Takes at most `max.poll.records` buffered records, draining one partition's fetch before the
-    /// next, as the fetch collector does; advances the positions.
+    /// next, as the fetch collector does; advances the positions. A poison chunk next in line ends
+    /// the batch; if nothing came before it, `poll()` throws ([`Consumer::poll_throws`]).
     pub(super) fn take_batch(&mut self) -> Vec<Chunk> {
         let mut left = i64::from(self.setup.config.max_poll_records.max(1));
         let mut batch = Vec::new();
@@ -356,12 +397,16 @@ impl Consumer {
             let Some(front) = self.buffer.front_mut() else {
                 break;
             };
+            if front.poison.is_some() {
+                break;
+            }
             let n = (front.to - front.from).min(left);
             let taken = Chunk {
                 tp: front.tp,
                 from: front.from,
                 to: front.from + n,
                 epoch: front.epoch,
+                poison: None,
             };
             front.from += n;
             if front.from >= front.to {
@@ -375,5 +420,61 @@ impl Consumer {
             batch.push(taken);
         }
         batch
+    }
+}
+
+impl Consumer {
+    /// `poll()` found a record it cannot deserialize next in line: it throws, every time, and the
+    /// position stays on the record. The first failure on a record is logged with the exception
+    /// chain (Spring's container wraps it when the member is a Spring listener); later ones are
+    /// counted (a real container logs each, in a tight loop).
+    pub(super) fn poll_throws(&mut self) -> bool {
+        let Some(front) = self.buffer.front().copied() else {
+            return false;
+        };
+        let Some(producer) = front.poison else {
+            return false;
+        };
+        if let Some((tp, offset, polls)) = &mut self.stuck
+            && *tp == front.tp
+            && *offset == front.from
+        {
+            *polls += 1;
+            return true;
+        }
+        self.stuck = Some((front.tp, front.from, 1));
+        let named = self.named(front.tp);
+        let trace: Vec<String> = (self.setup.undeserializable.of(producer))
+            .map(|t| t.to_vec())
+            .unwrap_or_default();
+        let record = format!(
+            "org.apache.kafka.common.errors.RecordDeserializationException: Error deserializing key/value for \
+             partition {named} at offset {}. If needed, please seek past the record to continue consumption.",
+            front.from
+        );
+        let spring = self.setup.commit_mode == super::CommitMode::ManualAfterProcessing
+            || self.setup.config.value_deserializer == crate::config::classes::SerdeKind::SpringJson
+            || self.setup.config.key_deserializer == crate::config::classes::SerdeKind::SpringJson;
+        let mut lines = Vec::new();
+        if spring {
+            lines.push(
+                "java.lang.IllegalStateException: This error handler cannot process 'SerializationException's \
+                 directly; please consider configuring an 'ErrorHandlingDeserializer' in the value and/or key \
+                 deserializer"
+                    .to_owned(),
+            );
+            lines.push(format!("Caused by: {record}"));
+        } else {
+            lines.push(record);
+        }
+        lines.extend(trace.iter().map(|l| {
+            if l.starts_with("Caused by: ") {
+                l.clone()
+            } else {
+                format!("Caused by: {l}")
+            }
+        }));
+        self.log("ERROR", format!("Consumer exception\n{}", lines.join("\n")));
+        true
     }
 }

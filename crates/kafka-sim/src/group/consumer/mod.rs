@@ -19,10 +19,12 @@ mod app;
 mod coordinator;
 mod fetcher;
 mod output;
+mod poison;
 mod rebalance;
 mod setup;
 
 pub use output::{AppView, ConsumerFacts, ConsumerView, Lifecycle, LogLine, MemberState, Outgoing};
+pub use poison::{JSON_VALUE_TYPE, Undeserializable, check_producer};
 pub use setup::{Assign, CommitMode, ConsumerSetup, Processing, SubscribedTopic, fallback_range_assign};
 
 use super::wire::{ClientRequest, NamedPartition, OffsetSpec};
@@ -40,6 +42,9 @@ struct Chunk {
     to: i64,
     /// The leader epoch of the batch holding the last record.
     epoch: i32,
+    /// An empty chunk at a record that does not deserialize (written by this producer): `poll()`
+    /// throws when it is next in line.
+    poison: Option<crate::record::ProducerRef>,
 }
 
 /// Where a partition's position comes from.
@@ -187,6 +192,8 @@ pub struct Consumer {
     // Requests.
     next_correlation: i32,
     inflight: BTreeMap<i32, InFlight>,
+    // Poison pills: the record it is stuck on (partition, offset) and how many polls failed on it.
+    stuck: Option<(TopicPartition, i64, u64)>,
     // Outputs.
     out: Vec<Outgoing>,
     logs: Vec<LogLine>,
@@ -239,6 +246,7 @@ impl Consumer {
             connect_failures: BTreeMap::new(),
             next_correlation: 0,
             inflight: BTreeMap::new(),
+            stuck: None,
             out: Vec::new(),
             logs: Vec::new(),
             facts: ConsumerFacts::default(),
@@ -362,6 +370,7 @@ impl Consumer {
             },
             paused_until: self.paused_until,
             frozen_until: None,
+            stuck_on: self.stuck.map(|(tp, offset, polls)| (named(&tp), offset, polls)),
         }
     }
 

@@ -149,4 +149,7 @@ pub struct ConsumerView {
     pub paused_until: Option<SimTime>,
     /// The end of a process freeze (a GC pause), if frozen (set by the node; the client cannot know).
     pub frozen_until: Option<SimTime>,
+    /// The record that does not deserialize and every `poll()` throws on: its partition, its offset,
+    /// and how many polls have failed on it.
+    pub stuck_on: Option<(NamedPartition, i64, u64)>,
 }

@@ -166,6 +166,8 @@ pub struct ConsumerSetup {
     pub member: MemberRef,
     /// The brokers it bootstraps from (FindCoordinator and Metadata go to these in turn).
     pub bootstrap: Vec<BrokerId>,
+    /// Which producers' records its deserializers cannot read (poison pills).
+    pub undeserializable: super::poison::Undeserializable,
 }
 
 #[cfg(test)]
