@@ -1,10 +1,13 @@
-//! Regressions for the consumer group model bugs the swarm's seeds found, each reduced to a small
-//! scenario.
+//! The swarm's consumer group ([`kafka_sim::swarm::group`]): its generated scenarios are valid, and
+//! regressions for the model bugs its seeds found, each reduced to a small scenario.
 
+use kafka_sim::SimTime;
 use kafka_sim::group::consumer::MemberState;
 use kafka_sim::group::coordinator::GroupState;
 use kafka_sim::scenario::Scenario;
 use kafka_sim::sim::run_scenario;
+use kafka_sim::swarm::group::group_problems;
+use kafka_sim::swarm::{FAULT_WINDOW, swarm_case};
 
 /// Three brokers, topic `t` (RF 3), a producer, and group `g` of `members` members with a session
 /// timeout below `request.timeout.ms` (30 s), so a heartbeat to a dead coordinator is still in
@@ -21,6 +24,39 @@ fn scenario(members: u32, session_ms: u32, faults: &str) -> Scenario {
          \"heartbeat.interval.ms\" = 1000\n{faults}"
     );
     Scenario::from_toml_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+#[test]
+fn generated_group_scenarios_parse() {
+    let mut with_group = 0;
+    for seed in 0..300 {
+        let case = swarm_case(seed);
+        let text = case.scenario_toml();
+        let s = Scenario::from_toml_str(&text).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{text}"));
+        if let Some(g) = &case.group {
+            with_group += 1;
+            assert_eq!(s.consumer_groups.len(), 1);
+            assert!(g.heartbeat_ms < g.session_ms / 2, "seed {seed}");
+            assert!((6_000..=30_000).contains(&g.session_ms), "seed {seed}");
+            let batch_us = g.processing.as_micros() * u64::from(g.max_poll_records);
+            assert!(
+                batch_us * 3 <= g.max_poll_interval_ms * 1_000,
+                "seed {seed}: {batch_us} us"
+            );
+            // Every member fault fires inside the fault window; the heal's faults at its end.
+            assert!(
+                s.faults.iter().all(|f| f.at >= SimTime::from_secs(2)),
+                "seed {seed}"
+            );
+            assert!(g.faults.iter().all(|(at, _)| *at < FAULT_WINDOW), "seed {seed}");
+        } else {
+            assert!(s.consumer_groups.is_empty() && s.faults.is_empty());
+        }
+    }
+    assert!(
+        (100..=200).contains(&with_group),
+        "{with_group} of 300 seeds with a group"
+    );
 }
 
 /// Swarm seed 5: the coordinator's broker crashed while the member's heartbeat was in flight; the
@@ -56,6 +92,8 @@ fn a_member_rejoins_after_its_session_ran_out_while_the_coordinator_was_down() {
             "{view:?}"
         );
     }
+    let problems = group_problems(&sim, 2, 1);
+    assert!(problems.is_empty(), "{problems:?}");
     let report = sim.delivery_report(0).expect("group 0");
     assert_eq!(report.skipped, 0);
     assert!(report.consumed > 3_000, "{report:?}");
