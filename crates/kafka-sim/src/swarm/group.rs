@@ -253,9 +253,12 @@ impl GroupCase {
                 }
                 GroupFault::Add => {
                     added += 1;
-                    let id = (!self.static_members.is_empty() && added % 2 == 0)
-                        .then(|| format!("config = {{ \"group.instance.id\" = \"m-{added}\" }}\n"))
-                        .unwrap_or_default();
+                    // With static members, every second added member is static too.
+                    let id = if !self.static_members.is_empty() && added.is_multiple_of(2) {
+                        format!("config = {{ \"group.instance.id\" = \"m-{added}\" }}\n")
+                    } else {
+                        String::new()
+                    };
                     format!("action = \"add_member\"\ngroup = \"{GROUP}\"\n{id}")
                 }
                 GroupFault::CrashCoordinator => {
