@@ -207,7 +207,7 @@ pub fn swarm_case(seed: u64) -> SwarmCase {
 }
 
 /// The share of cases with a consumer group: numerator, denominator.
-pub const GROUP_SHARE: (u64, u64) = (1, 2);
+pub const GROUP_SHARE: (u64, u64) = (1, 3);
 
 fn draw_fault(rng: &mut SimRng, brokers: u32, partitions: u32) -> SwarmFault {
     let broker = |rng: &mut SimRng| BrokerId(rng.range_inclusive(1, u64::from(brokers)) as i32);
