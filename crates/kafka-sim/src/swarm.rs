@@ -12,7 +12,14 @@
 //! - a partition without a live leader, or with an ISR short of its replicas, at the end of the
 //!   recovery window.
 //!
+//! A seeded share of cases also runs a consumer group with member faults ([`group`]); after the
+//! heal and [`GROUP_RECOVERY_BOUND`] it must have skipped nothing under its at-least-once commits,
+//! be `Stable` with every partition owned exactly once, and have every member in the coordinator's
+//! generation ([`group::check_group`]).
+//!
 //! Everything derives from the seed, so [`run_swarm_case`]`(`[`swarm_case`]`(seed))` replays a run.
+
+pub mod group;
 
 use crate::ids::{BrokerId, NodeId};
 use crate::kernel::fault::{Direction, Fault, Ratio};
@@ -21,6 +28,7 @@ use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
 use crate::time::SimTime;
+use group::{GroupCase, GroupOutcome};
 
 /// How long random faults are drawn over; the final heal comes at its end.
 pub const FAULT_WINDOW: SimTime = SimTime::from_secs(60);
@@ -33,6 +41,14 @@ pub const FAULT_WINDOW: SimTime = SimTime::from_secs(60);
 /// stale session. A follower rejoins the ISR on its first fetch at the leader's end. 30 + 18 s plus
 /// fetch rounds fits in 60 s.
 pub const RECOVERY_BOUND: SimTime = SimTime::from_secs(60);
+
+/// How long after the final heal a case with a consumer group runs before the group is checked:
+/// [`RECOVERY_BOUND`] for the brokers; members still closing are restarted up to
+/// [`group::MEMBER_RESTARTS_UNTIL`] (90 s) after the heal, and then a restarted dynamic member joins
+/// (the old id of a crashed one expires after `session.timeout.ms`, at most 30 s, counted from the
+/// crash) and a rebalance gathers the members (each rejoins on its next poll, within a third of
+/// `max.poll.interval.ms`).
+pub const GROUP_RECOVERY_BOUND: SimTime = SimTime::from_secs(120);
 
 /// The topic every case writes to.
 pub const TOPIC: &str = "t";
@@ -94,6 +110,8 @@ pub struct SwarmCase {
     pub jitter_us: u64,
     /// The faults, in time order, all before [`FAULT_WINDOW`].
     pub faults: Vec<(SimTime, SwarmFault)>,
+    /// The consumer group and its member faults, in a seeded share of cases.
+    pub group: Option<GroupCase>,
 }
 
 impl SwarmCase {
@@ -102,11 +120,12 @@ impl SwarmCase {
         self.acks_all && self.min_insync_replicas >= 2 && self.replication_factor >= 3 && !self.unclean
     }
 
-    /// The scenario text of the case's cluster, topic and producer (faults are applied separately).
+    /// The scenario text of the case's cluster, topic, producer and consumer group, with the group's
+    /// member faults (the broker faults are applied separately).
     pub fn scenario_toml(&self) -> String {
         let acks = if self.acks_all { "all" } else { "1" };
-        format!(
-            "seed = {seed}\nduration = \"{dur}s\"\n[cluster]\nbrokers = {brokers}\n[network]\n\
+        let mut s = format!(
+            "seed = {seed}\nduration = \"{dur}s\"\n[cluster]\nbrokers = {brokers}\n{cluster}[network]\n\
              jitter = \"{jitter}us\"\n[[topics]]\nname = \"{TOPIC}\"\npartitions = {partitions}\n\
              replication_factor = {rf}\n[topics.config]\n\"min.insync.replicas\" = {min_isr}\n\
              \"unclean.leader.election.enable\" = {unclean}\n[[producers]]\nname = \"app\"\n\
@@ -116,6 +135,9 @@ impl SwarmCase {
             seed = self.seed,
             dur = self.end().as_micros() / 1_000_000,
             brokers = self.brokers,
+            cluster = (self.group.as_ref())
+                .map(|g| format!("[cluster.config]\n{}", g.cluster_toml()))
+                .unwrap_or_default(),
             jitter = self.jitter_us,
             partitions = self.partitions,
             rf = self.replication_factor,
@@ -124,12 +146,23 @@ impl SwarmCase {
             rate = self.rate,
             idem = self.idempotence,
             linger = self.linger_ms,
-        )
+        );
+        if let Some(g) = &self.group {
+            s.push_str(&g.group_toml());
+            s.push_str(&g.faults_toml(FAULT_WINDOW));
+        }
+        s
     }
 
-    /// When the run ends: the final heal plus [`RECOVERY_BOUND`].
+    /// When the run ends: the final heal plus [`RECOVERY_BOUND`] ([`GROUP_RECOVERY_BOUND`] with a
+    /// consumer group).
     pub fn end(&self) -> SimTime {
-        FAULT_WINDOW + RECOVERY_BOUND
+        FAULT_WINDOW
+            + if self.group.is_some() {
+                GROUP_RECOVERY_BOUND
+            } else {
+                RECOVERY_BOUND
+            }
     }
 }
 
@@ -153,6 +186,9 @@ pub fn swarm_case(seed: u64) -> SwarmCase {
         })
         .collect();
     faults.sort_by_key(|(at, _)| *at);
+    // Drawn from their own stream, so a case's broker faults do not depend on whether it has a group.
+    let mut grng = SimRng::new(seed ^ 0x5A4A_F00D_0000_0002);
+    let group = (grng.below(GROUP_SHARE.1) < GROUP_SHARE.0).then(|| GroupCase::draw(&mut grng, FAULT_WINDOW));
     SwarmCase {
         seed,
         brokers,
@@ -166,8 +202,12 @@ pub fn swarm_case(seed: u64) -> SwarmCase {
         rate,
         jitter_us,
         faults,
+        group,
     }
 }
+
+/// The share of cases with a consumer group: numerator, denominator.
+pub const GROUP_SHARE: (u64, u64) = (1, 3);
 
 fn draw_fault(rng: &mut SimRng, brokers: u32, partitions: u32) -> SwarmFault {
     let broker = |rng: &mut SimRng| BrokerId(rng.range_inclusive(1, u64::from(brokers)) as i32);
@@ -231,6 +271,10 @@ pub struct SwarmOutcome {
     pub unconverged: Vec<String>,
     /// Setup errors (an invalid generated scenario: a bug in the generator).
     pub setup_error: Option<String>,
+    /// The consumer group's outcome at the end, for a case with one.
+    pub group: Option<GroupOutcome>,
+    /// Since when (after the final heal) the group has been settled, if it is at the end.
+    pub group_settled_at: Option<SimTime>,
 }
 
 impl SwarmOutcome {
@@ -259,6 +303,23 @@ impl SwarmOutcome {
                 self.unconverged.join("; ")
             ));
         }
+        if let Some(g) = &self.group {
+            if g.skipped > 0 {
+                problems.push(format!(
+                    "{} offset(s) of {TOPIC} below the group's final committed offset skipped (never \
+                     processed) under at-least-once commits",
+                    g.skipped
+                ));
+            }
+            if !g.problems.is_empty() {
+                problems.push(format!(
+                    "group {} not settled {} s after the final heal: {}",
+                    group::GROUP,
+                    GROUP_RECOVERY_BOUND.as_micros() / 1_000_000,
+                    g.problems.join("; ")
+                ));
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -277,6 +338,8 @@ pub fn run_swarm_case(case: SwarmCase) -> SwarmOutcome {
         converged_at: None,
         unconverged: Vec::new(),
         setup_error: Some(e),
+        group: None,
+        group_settled_at: None,
     };
     let mut sim = match swarm_simulation(&case) {
         Ok(s) => s,
@@ -285,6 +348,7 @@ pub fn run_swarm_case(case: SwarmCase) -> SwarmOutcome {
     run_fault_window(&mut sim, &case);
     let mut converged_at = None;
     let mut unconverged = Vec::new();
+    let mut group_settled_at = None;
     let mut t = FAULT_WINDOW;
     while t < case.end() {
         t += SimTime::from_millis(500);
@@ -295,7 +359,18 @@ pub fn run_swarm_case(case: SwarmCase) -> SwarmOutcome {
         } else if converged_at.is_none() {
             converged_at = Some(t);
         }
+        if let Some(g) = &case.group {
+            if t <= FAULT_WINDOW + group::MEMBER_RESTARTS_UNTIL {
+                group::restart_stopped_members(&mut sim);
+            }
+            if !group::group_problems(&sim, case.partitions, g.offsets_partitions).is_empty() {
+                group_settled_at = None;
+            } else if group_settled_at.is_none() {
+                group_settled_at = Some(t);
+            }
+        }
     }
+    let group = (case.group.as_ref()).map(|g| group::check_group(&mut sim, case.partitions, g));
     let violations = (sim.invariant_violations().iter())
         .map(|v| format!("{} at {:?}: {}", v.invariant, v.at, v.detail))
         .collect();
@@ -306,13 +381,20 @@ pub fn run_swarm_case(case: SwarmCase) -> SwarmOutcome {
         converged_at,
         unconverged,
         setup_error: None,
+        group,
+        group_settled_at,
     }
 }
 
-/// The case's simulation at time zero, built from [`SwarmCase::scenario_toml`].
+/// The case's simulation at time zero, built from [`SwarmCase::scenario_toml`], its member faults
+/// scheduled.
 pub fn swarm_simulation(case: &SwarmCase) -> Result<Simulation, String> {
     let scenario = Scenario::from_toml_str(&case.scenario_toml()).map_err(|e| e.to_string())?;
-    Simulation::new(scenario.sim_spec()).map_err(|e| e.to_string())
+    let mut sim = Simulation::new(scenario.sim_spec()).map_err(|e| e.to_string())?;
+    for f in &scenario.faults {
+        sim.schedule_scenario_fault(f);
+    }
+    Ok(sim)
 }
 
 /// Runs `sim` through the case's faults to [`FAULT_WINDOW`], then heals every link and restarts

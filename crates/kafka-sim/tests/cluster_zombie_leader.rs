@@ -31,6 +31,7 @@ fn a_deposed_leader_does_not_acknowledge_a_duplicate_it_never_committed() {
             SimTime::from_secs(10),
             SwarmFault::CutZooKeeper(Target::LeaderOf(0)),
         )],
+        group: None,
     };
     assert!(case.promises_durability());
     let outcome = run_swarm_case(case);

@@ -166,6 +166,10 @@ impl Consumer {
                             "INFO",
                             format!("Discovered group coordinator {}", coordinator_text(c)),
                         );
+                        // `heartbeat.resetSessionTimeout()`: a session that expired while the
+                        // coordinator was unknown would otherwise drop the new one at once, forever.
+                        let session = self.setup.config.session_timeout_ms.max(1) as u64;
+                        self.session_deadline = now + SimTime::from_millis(session);
                     }
                     _ => self.find_next = now + self.retry_backoff(),
                 }
