@@ -158,10 +158,6 @@ impl Consumer {
                 match (error, coordinator) {
                     (ErrorCode::None, Some(c)) => {
                         self.coordinator = Some(c);
-                        // `heartbeat.resetSessionTimeout()`: a coordinator just found gets a whole
-                        // session before the heartbeat thread may give up on it.
-                        let session = self.setup.config.session_timeout_ms.max(1) as u64;
-                        self.session_deadline = now + SimTime::from_millis(session);
                         self.log(
                             "INFO",
                             format!("Discovered group coordinator {}", coordinator_text(c)),
