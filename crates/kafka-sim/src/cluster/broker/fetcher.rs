@@ -52,11 +52,17 @@ impl BrokerNode {
 
     /// Sends a fetch to `leader` for every partition followed from it, unless one is outstanding.
     pub(super) fn maybe_fetch(&mut self, leader: BrokerId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let expected = self.fetchers.get(&leader).map_or(0, |f| f.sent.len());
+        self.maybe_fetch_sized(leader, expected, ctx);
+    }
+
+    /// [`Self::maybe_fetch`], expecting about `expected` partitions (the previous fetch's count: the set
+    /// rarely changes), so building the request neither grows its vectors step by step nor asks the
+    /// allocator for more than it needs.
+    fn maybe_fetch_sized(&mut self, leader: BrokerId, expected: usize, ctx: &mut Ctx<'_, ClusterNode>) {
         if self.fetchers.get(&leader).is_some_and(|f| f.busy) {
             return;
         }
-        // Sized for every hosted partition, so building the request does not grow the vectors step by step.
-        let expected = self.partitions.len();
         let mut partitions: Vec<FetchPartition> = Vec::with_capacity(expected);
         let mut sent: Vec<(TopicPartition, i32)> = Vec::with_capacity(expected);
         for (tp, h) in &self.partitions {
@@ -192,7 +198,7 @@ impl BrokerNode {
             let backoff = SimTime::from_millis(self.settings.replica_fetch_backoff_ms);
             ctx.set_timer(backoff, ClusterTimer::FetchRetry { leader, seq });
         } else {
-            self.maybe_fetch(leader, ctx);
+            self.maybe_fetch_sized(leader, fetcher.sent.len(), ctx);
         }
     }
 }
