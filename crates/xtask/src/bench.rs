@@ -124,7 +124,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         print!("{out}");
         match peer_total(&out) {
             Some(p) => {
-                let peer_rate = p.records as f64 / p.secs.max(1e-9);
+                let peer_rate = p.records() as f64 / p.secs.max(1e-9);
+                if p.consumed < p.produced {
+                    println!(
+                        "    the peer stopped consuming at its time cap: {} of {} records",
+                        p.consumed, p.produced
+                    );
+                }
                 println!(
                     "<== ratio: the simulation moves {:.1}x the peer's records per wall second, produced plus \
                      consumed ({sim_rate:.0} vs {peer_rate:.0}; the peer consumes with one consumer and commits \
@@ -246,8 +252,16 @@ fn groups_section(json: &str) -> &str {
 /// The peer's records moved (produced plus consumed) and the seconds it took (produce plus consume).
 #[derive(Debug, PartialEq)]
 struct PeerTotal {
-    records: u64,
+    produced: u64,
+    consumed: u64,
     secs: f64,
+}
+
+impl PeerTotal {
+    /// Produced plus consumed.
+    fn records(&self) -> u64 {
+        self.produced + self.consumed
+    }
 }
 
 /// Reads `mock-cluster produce: A/N acked in Ts = ...` and `mock-cluster consume: C in Ts = ...`.
@@ -262,7 +276,8 @@ fn peer_total(text: &str) -> Option<PeerTotal> {
     let (produced, produce_secs) = count_and_secs("produce:")?;
     let (consumed, consume_secs) = count_and_secs("consume:")?;
     Some(PeerTotal {
-        records: produced + consumed,
+        produced,
+        consumed,
         secs: produce_secs + consume_secs,
     })
 }
@@ -303,7 +318,8 @@ mod tests {
         assert_eq!(
             peer_total(peer),
             Some(PeerTotal {
-                records: 200,
+                produced: 100,
+                consumed: 100,
                 secs: 1.5
             })
         );
