@@ -36,10 +36,11 @@ commands:
                                 wasm    wasm-bindgen tests in headless Chromium
                                 e2e     Playwright against a served release build
                               name steps to run only those, e.g. `cargo xtask test host wasm`
-  bench [--no-peer] [--scenario FILE]
-                              W1 (tests/scenarios/w1.toml) on the native kafka-sim: wall time,
-                              simulated records per wall second, peak memory; then the peer
-                              benchmark (librdkafka's mock cluster) on as many records, and the ratio
+  bench [--no-peer] [--scenario FILE] [--runs N]
+                              W1 (tests/scenarios/w1.toml) on the native kafka-sim: wall time (best
+                              of N runs), simulated records per wall second (produced plus consumed),
+                              peak memory; then the peer benchmark (librdkafka's mock cluster)
+                              producing as many records and consuming them back, and the ratio
   swarm [--seeds N] [--start S] [--seed N]
                               seeded swarm testing in release: N seeds (default 1000) from S
                               (default 0), each with its own config and faults; --seed N replays one

@@ -1,7 +1,8 @@
 //! The example files in tests/scenarios/, size limits, and garbled input.
 
 use super::{SAMPLE, error, parse};
-use kafka_sim::config::SerdeKind;
+use kafka_sim::config::{AutoOffsetReset, SerdeKind};
+use kafka_sim::scenario::{CommitMode, ProcessingTime};
 use kafka_sim::scenario::{MAX_SCENARIO_BYTES, Scenario, ScenarioError};
 #[test]
 fn oversized_input_is_refused() {
@@ -66,6 +67,35 @@ fn every_example_scenario_is_valid() {
     let p = &s.producers[0];
     assert_eq!(
         (p.config.key_serializer, p.config.value_serializer),
+        (SerdeKind::String, SerdeKind::SpringJson)
+    );
+}
+
+/// W1, the performance guard, runs the seed's consumer group as its `application.yml` configures it, with
+/// a processing time of 0 (issue 4).
+#[test]
+fn w1_runs_the_seeds_consumer_group() {
+    let files = example_files();
+    let w1 = files
+        .iter()
+        .find(|(p, _)| p.ends_with("w1.toml"))
+        .expect("the W1 scenario");
+    let s = parse(&w1.1);
+    assert_eq!(s.duration, kafka_sim::SimTime::from_millis(600_000));
+    assert_eq!(s.producers.len(), 1);
+    assert_eq!(s.consumer_groups.len(), 1);
+    let g = &s.consumer_groups[0];
+    assert_eq!(g.group_id, "data-platform-group");
+    assert_eq!(g.topics, ["reserve"]);
+    assert_eq!(g.members.len(), 3);
+    assert_eq!(g.processing, ProcessingTime::Fixed(kafka_sim::SimTime::ZERO));
+    assert_eq!(g.commit, CommitMode::Manual);
+    let c = &g.config;
+    assert!(!c.enable_auto_commit);
+    assert_eq!(c.auto_offset_reset, AutoOffsetReset::Earliest);
+    assert_eq!(c.heartbeat_interval_ms, 10_000);
+    assert_eq!(
+        (c.key_deserializer, c.value_deserializer),
         (SerdeKind::String, SerdeKind::SpringJson)
     );
 }

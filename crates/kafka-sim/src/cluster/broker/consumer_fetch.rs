@@ -55,9 +55,15 @@ impl BrokerNode {
 
     /// Reads every partition; returns the results and the bytes they carry.
     fn read_for_consumer(&self, f: &HeldFetch) -> (Vec<ConsumerFetchResult>, u64, bool) {
+        self.read_for_consumer_into(f, true)
+    }
+
+    /// Reads every partition; returns the results (only when `collect`: checking whether a held fetch
+    /// is ready needs just the bytes and errors, not copies of the batches) and the bytes they carry.
+    fn read_for_consumer_into(&self, f: &HeldFetch, collect: bool) -> (Vec<ConsumerFetchResult>, u64, bool) {
         let mut total: u64 = 0;
         let mut any_error = false;
-        let mut out = Vec::with_capacity(f.partitions.len());
+        let mut out = Vec::with_capacity(if collect { f.partitions.len() } else { 0 });
         for p in &f.partitions {
             let mut r = ConsumerFetchResult {
                 tp: p.tp,
@@ -85,7 +91,9 @@ impl BrokerNode {
                         match log.read(p.fetch_offset, budget, log.high_watermark()) {
                             Ok(batches) if total == 0 || room > 0 => {
                                 total += batches.iter().map(|b| u64::from(b.size_bytes)).sum::<u64>();
-                                r.batches = batches.to_vec();
+                                if collect {
+                                    r.batches = batches.to_vec();
+                                }
                             }
                             Ok(_) => {}
                             Err(e) => r.error = e,
@@ -95,7 +103,9 @@ impl BrokerNode {
                 _ => r.error = ErrorCode::NotLeaderOrFollower,
             }
             any_error |= r.error != ErrorCode::None;
-            out.push(r);
+            if collect {
+                out.push(r);
+            }
         }
         (out, total, any_error)
     }
@@ -143,16 +153,20 @@ impl BrokerNode {
         if self.groups.fetches.held.is_empty() {
             return;
         }
+        // Which held fetches are ready is decided on bytes and errors alone; only those are read out
+        // (nothing changes between the check and the read).
         let mut done = Vec::new();
         for (seq, f) in &self.groups.fetches.held {
-            let (results, bytes, error) = self.read_for_consumer(f);
+            let (_, bytes, error) = self.read_for_consumer_into(f, false);
             if error || bytes >= u64::from(f.min_bytes.max(1)) || f.deadline <= now {
-                done.push((*seq, f.reply, results));
+                done.push(*seq);
             }
         }
-        for (seq, reply, results) in done {
-            self.groups.fetches.held.remove(&seq);
-            send(ctx, reply, ClientResponse::Fetch { partitions: results });
+        for seq in done {
+            if let Some(f) = self.groups.fetches.held.remove(&seq) {
+                let (results, _, _) = self.read_for_consumer(&f);
+                send(ctx, f.reply, ClientResponse::Fetch { partitions: results });
+            }
         }
     }
 

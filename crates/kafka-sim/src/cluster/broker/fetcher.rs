@@ -52,33 +52,37 @@ impl BrokerNode {
 
     /// Sends a fetch to `leader` for every partition followed from it, unless one is outstanding.
     pub(super) fn maybe_fetch(&mut self, leader: BrokerId, ctx: &mut Ctx<'_, ClusterNode>) {
+        let expected = self.fetchers.get(&leader).map_or(0, |f| f.sent.len());
+        self.maybe_fetch_sized(leader, expected, ctx);
+    }
+
+    /// [`Self::maybe_fetch`], expecting about `expected` partitions (the previous fetch's count: the set
+    /// rarely changes), so building the request neither grows its vectors step by step nor asks the
+    /// allocator for more than it needs.
+    fn maybe_fetch_sized(&mut self, leader: BrokerId, expected: usize, ctx: &mut Ctx<'_, ClusterNode>) {
         if self.fetchers.get(&leader).is_some_and(|f| f.busy) {
             return;
         }
-        let partitions: Vec<FetchPartition> = self
-            .partitions
-            .iter()
-            .filter_map(|(tp, h)| match &h.role {
-                ReplicaRole::Follower(f) if f.leader == leader => {
-                    let pos = f.next_fetch(&h.log);
-                    Some(FetchPartition {
-                        tp: *tp,
-                        current_leader_epoch: pos.current_leader_epoch,
-                        fetch_offset: pos.fetch_offset,
-                        last_fetched_epoch: pos.last_fetched_epoch,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+        let mut partitions: Vec<FetchPartition> = Vec::with_capacity(expected);
+        let mut sent: Vec<(TopicPartition, i32)> = Vec::with_capacity(expected);
+        for (tp, h) in &self.partitions {
+            if let ReplicaRole::Follower(f) = &h.role
+                && f.leader == leader
+            {
+                let pos = f.next_fetch(&h.log);
+                partitions.push(FetchPartition {
+                    tp: *tp,
+                    current_leader_epoch: pos.current_leader_epoch,
+                    fetch_offset: pos.fetch_offset,
+                    last_fetched_epoch: pos.last_fetched_epoch,
+                });
+                sent.push((*tp, pos.current_leader_epoch));
+            }
+        }
         if partitions.is_empty() {
             self.fetchers.remove(&leader);
             return;
         }
-        let sent = partitions
-            .iter()
-            .map(|p| (p.tp, p.current_leader_epoch))
-            .collect();
         self.mark_fetch_busy(leader, sent);
         let max_wait = SimTime::from_millis(self.settings.replica_fetch_wait_max_ms);
         let msg = ClusterMsg::Fetch {
@@ -148,7 +152,7 @@ impl BrokerNode {
         };
         let me = self.broker_id;
         let mut failed = false;
-        for (tp, resp) in &partitions {
+        for (i, (tp, resp)) in partitions.iter().enumerate() {
             let Some(h) = self.partitions.get_mut(tp) else {
                 continue;
             };
@@ -156,7 +160,10 @@ impl BrokerNode {
                 continue;
             };
             // A partition whose leader or epoch changed since the request: the answer is stale.
-            if f.leader != leader || !fetcher.sent.contains(&(*tp, f.leader_epoch)) {
+            // The leader answers the partitions in the order asked, so look at the same position first.
+            let asked = (fetcher.sent.get(i) == Some(&(*tp, f.leader_epoch)))
+                || fetcher.sent.contains(&(*tp, f.leader_epoch));
+            if f.leader != leader || !asked {
                 continue;
             }
             let truncation = match f.on_fetch_response(&mut h.log, resp, &h.name) {
@@ -191,7 +198,7 @@ impl BrokerNode {
             let backoff = SimTime::from_millis(self.settings.replica_fetch_backoff_ms);
             ctx.set_timer(backoff, ClusterTimer::FetchRetry { leader, seq });
         } else {
-            self.maybe_fetch(leader, ctx);
+            self.maybe_fetch_sized(leader, fetcher.sent.len(), ctx);
         }
     }
 }
