@@ -31,8 +31,16 @@ use crate::sim::{Simulation, SpecError};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
-/// The most snapshots a session keeps.
-pub const MAX_SNAPSHOTS: usize = 32;
+/// The most snapshots a session keeps by default (a snapshot of the seed scenario at 60 s is
+/// about 2.7 MB).
+pub const MAX_SNAPSHOTS: usize = 16;
+
+/// Stepping back further than this many units from the nearest snapshot first takes a scratch
+/// snapshot [`SCRATCH_LEAD`] units before the target, so repeated steps back replay little.
+const SCRATCH_GAP: u64 = 512;
+
+/// How far before the target a scratch snapshot is taken.
+const SCRATCH_LEAD: u64 = 256;
 
 /// The first snapshot interval, in simulated time.
 pub const SNAPSHOT_INTERVAL: SimTime = SimTime::from_secs(2);
@@ -75,6 +83,9 @@ pub struct Session {
     log: Vec<LoggedAction>,
     applied: usize,
     snapshots: Vec<Snapshot>,
+    /// A snapshot near where the user steps back, outside the thinning schedule.
+    scratch: Option<Snapshot>,
+    max_snapshots: usize,
     interval: SimTime,
     next_snapshot: SimTime,
 }
@@ -114,6 +125,8 @@ impl Session {
             log,
             applied: 0,
             snapshots,
+            scratch: None,
+            max_snapshots: MAX_SNAPSHOTS,
             interval: SNAPSHOT_INTERVAL,
             next_snapshot: SNAPSHOT_INTERVAL,
         })
@@ -178,6 +191,12 @@ impl Session {
         self.snapshots.len()
     }
 
+    /// Sets how many snapshots to keep (at least 2): fewer use less memory and make long rewinds
+    /// replay more.
+    pub fn set_max_snapshots(&mut self, n: usize) {
+        self.max_snapshots = n.max(2);
+    }
+
     /// The simulated time between snapshots now.
     pub fn snapshot_interval(&self) -> SimTime {
         self.interval
@@ -207,6 +226,14 @@ impl Session {
         }
         let target = self.step - 1;
         self.restore(|s| s.step <= target);
+        if target.saturating_sub(self.step) > SCRATCH_GAP {
+            self.advance(Some(target - SCRATCH_LEAD), SimTime::MAX);
+            self.scratch = Some(Snapshot {
+                step: self.step,
+                applied: self.applied,
+                sim: self.sim.clone(),
+            });
+        }
         self.advance(Some(target), SimTime::MAX);
         true
     }
@@ -235,8 +262,11 @@ impl Session {
         let applied = command.apply(&mut self.sim)?;
         self.log.truncate(self.applied);
         let (step, applied_count) = (self.step, self.applied);
-        self.snapshots
-            .retain(|s| s.step < step || (s.step == step && s.applied <= applied_count));
+        let keep = |s: &Snapshot| s.step < step || (s.step == step && s.applied <= applied_count);
+        self.snapshots.retain(keep);
+        if self.scratch.as_ref().is_some_and(|s| !keep(s)) {
+            self.scratch = None;
+        }
         self.log.push(LoggedAction {
             at: self.sim.now(),
             step: self.step,
@@ -258,10 +288,13 @@ impl Session {
 
     /// Restores the latest snapshot `ok` accepts (the first one, at time zero, always exists).
     fn restore(&mut self, ok: impl Fn(&Snapshot) -> bool) {
-        let i = self.snapshots.iter().rposition(ok).unwrap_or(0);
-        let Some(s) = self.snapshots.get(i) else {
+        let i = self.snapshots.iter().rposition(&ok).unwrap_or(0);
+        let Some(mut s) = self.snapshots.get(i) else {
             return;
         };
+        if let Some(scratch) = self.scratch.as_ref().filter(|x| ok(x) && x.step > s.step) {
+            s = scratch;
+        }
         self.sim = s.sim.clone();
         self.step = s.step;
         self.applied = s.applied;
@@ -322,12 +355,12 @@ impl Session {
             applied: self.applied,
             sim: self.sim.clone(),
         });
-        if self.snapshots.len() > MAX_SNAPSHOTS {
+        if self.snapshots.len() > self.max_snapshots {
             // Keep the first (time zero) and every other one after it; space them twice as far.
             let mut i = 0usize;
             self.snapshots.retain(|_| {
                 i += 1;
-                i == 1 || i % 2 == 0
+                i == 1 || i.is_multiple_of(2)
             });
             self.interval = self.interval + self.interval;
         }

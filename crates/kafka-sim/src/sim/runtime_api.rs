@@ -200,7 +200,8 @@ impl Simulation {
     ) -> Result<ProducerConfig, RuntimeError> {
         let (_, id) = self.producer_slot(producer)?;
         let node = self.kernel.node(id).and_then(ClusterNode::as_producer);
-        let Some(current) = node.map(|p| p.setup().config.clone()) else {
+        // A restart in progress already carries earlier changes: build on them.
+        let Some(current) = node.map(|p| p.next_config().clone()) else {
             return Err(RuntimeError::UnknownProducer(producer.to_string()));
         };
         let originals = with_property(&current.originals, name, value);
@@ -292,7 +293,7 @@ impl Simulation {
             let Some(c) = self.kernel.node(*id).and_then(ClusterNode::as_consumer) else {
                 continue;
             };
-            let mut setup = c.consumer().setup().clone();
+            let mut setup = c.next_setup().clone();
             let o = with_property(&setup.config.originals, name, value);
             setup.config = ConsumerConfig::parse(o.iter()).map_err(bad_config)?.config;
             setups.push((*id, setup));

@@ -28,6 +28,11 @@ impl ConsumerNode {
         self.consumer.replace_setup(setup);
     }
 
+    /// The setup in effect once any restart in progress completes.
+    pub fn next_setup(&self) -> &ConsumerSetup {
+        self.pending_setup.as_deref().unwrap_or(self.consumer.setup())
+    }
+
     /// Whether a restart with a new setup waits for `close()` to finish.
     pub fn is_restarting(&self) -> bool {
         self.pending_setup.is_some()

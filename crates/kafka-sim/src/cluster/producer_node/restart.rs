@@ -84,6 +84,11 @@ impl ProducerNode {
         self.drive(now, ctx);
     }
 
+    /// The configuration in effect once any restart in progress completes.
+    pub fn next_config(&self) -> &ProducerConfig {
+        self.restarting.as_deref().unwrap_or(&self.setup.config)
+    }
+
     /// Whether a restart is waiting for the old client to drain.
     pub fn is_restarting(&self) -> bool {
         self.restarting.is_some()
