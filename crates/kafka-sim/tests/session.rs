@@ -190,6 +190,12 @@ fn permalinks_round_trip() {
     assert!(text.len() < 300, "compact: {} chars", text.len());
     assert_eq!(Permalink::decode(&text).unwrap(), link);
     assert_eq!(Permalink::from_json(&link.to_json()).unwrap(), link);
+    assert!(
+        link.to_json()
+            .contains(r#""command":{"do":"crash_broker","broker":2}"#),
+        "{}",
+        link.to_json()
+    );
     let inline = Permalink {
         scenario: ScenarioSource::Inline(scenario_text("seed-reserve")),
         ..link.clone()
@@ -238,7 +244,15 @@ fn garbled_permalinks_are_refused_with_a_clear_error() {
         let e = Permalink::decode(&garbled).expect_err("a changed permalink is refused");
         assert!(e.to_string().contains("damaged"), "{e}");
     }
-    // A checksum-valid but hostile payload: an absurd action count.
+    // Checksum-valid but hostile: a position days ahead would keep the page replaying.
+    let mut far = acted_session().permalink();
+    far.position.at = SimTime::from_secs(86_400 * 30);
+    let e = Permalink::decode(&far.encode()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the permalink is damaged: it points past 1 h of simulated time"
+    );
+    assert!(Permalink::from_json(&far.to_json()).is_err());
     assert!(Permalink::from_json("{\"scenario\":{\"named\":\"x\"}}").is_err());
     assert!(Permalink::from_json("not json").is_err());
 }

@@ -22,8 +22,8 @@ mod wire;
 
 pub use command::{Applied, Command, CommandError, MAX_COMMAND_DURATION, MAX_COMMAND_TEXT, Pause};
 pub use permalink::{
-    MAX_INLINE_SCENARIO_BYTES, MAX_PERMALINK_ACTIONS, MAX_PERMALINK_CHARS, Permalink, PermalinkError,
-    ScenarioSource,
+    MAX_INLINE_SCENARIO_BYTES, MAX_PERMALINK_ACTIONS, MAX_PERMALINK_CHARS, MAX_PERMALINK_TIME, Permalink,
+    PermalinkError, ScenarioSource,
 };
 
 use crate::scenario::Scenario;

@@ -21,6 +21,10 @@ pub const MAX_INLINE_SCENARIO_BYTES: usize = 32 * 1024;
 /// The most actions a permalink may carry.
 pub const MAX_PERMALINK_ACTIONS: usize = 2_000;
 
+/// The latest simulated time a permalink may point at (its position or an action): replaying
+/// further would keep a page busy for too long.
+pub const MAX_PERMALINK_TIME: SimTime = SimTime::from_secs(3_600);
+
 /// The longest scenario name, in bytes.
 const MAX_NAME: usize = 256;
 
@@ -152,6 +156,12 @@ impl Permalink {
         }
         if self.actions.len() > MAX_PERMALINK_ACTIONS {
             return Err(format!("more than {MAX_PERMALINK_ACTIONS} actions"));
+        }
+        if (self.actions.iter().map(|a| a.at))
+            .chain([self.position.at])
+            .any(|t| t > MAX_PERMALINK_TIME)
+        {
+            return Err("it points past 1 h of simulated time".into());
         }
         for a in &self.actions {
             a.command.check_bounds().map_err(|e| e.to_string())?;
