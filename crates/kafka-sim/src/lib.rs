@@ -30,6 +30,7 @@ pub mod replication;
 pub mod rng;
 pub mod scenario;
 pub mod serialization;
+pub mod session;
 pub mod sim;
 pub mod swarm;
 pub mod time;

@@ -375,6 +375,7 @@ impl Simulation {
 mod group_api;
 mod producer_api;
 mod replication_api;
+pub mod runtime_api;
 
 pub use group_api::{
     GroupSetup, LAG_SAMPLE_INTERVAL, RebalanceStats, kafka_assign, processing_of, reason_category,

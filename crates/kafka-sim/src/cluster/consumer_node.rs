@@ -23,6 +23,8 @@ use crate::kernel::{Ctx, Label};
 use crate::time::SimTime;
 use serde::Serialize;
 
+mod reconfigure;
+
 /// The consumer node's timers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ConsumerTimer {
@@ -68,6 +70,8 @@ pub struct ConsumerNode {
     /// The end of a process freeze (a GC pause, SIGSTOP), while frozen.
     frozen_until: Option<SimTime>,
     held: Vec<Held>,
+    /// A restart with a new setup, waiting for `close()` to finish.
+    pending_setup: Option<Box<ConsumerSetup>>,
 }
 
 impl ConsumerNode {
@@ -81,6 +85,7 @@ impl ConsumerNode {
             facts: ConsumerFacts::default(),
             frozen_until: None,
             held: Vec::new(),
+            pending_setup: None,
         }
     }
 
@@ -296,6 +301,9 @@ impl ConsumerNode {
         self.facts.processed.extend(f.processed);
         self.facts.commits.extend(f.commits);
         self.facts.incidents.extend(f.incidents);
+        if self.pending_setup.is_some() && self.consumer.lifecycle() == Lifecycle::Closed {
+            return self.start_pending(now, ctx);
+        }
         if self.frozen_until.is_some() {
             return;
         }

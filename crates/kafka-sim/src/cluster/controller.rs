@@ -30,6 +30,8 @@ use crate::sim::ZOOKEEPER;
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
+mod alter;
+
 /// Partition states written to ZooKeeper in one request.
 type PartitionWrites = Vec<(TopicPartition, PartitionRegistration)>;
 

@@ -37,6 +37,9 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+mod restart;
+pub use restart::{ManualRecord, ManualResult, SendOneError};
+
 /// How long a metadata or InitProducerId request may stay unanswered before it is sent again.
 const CLIENT_REQUEST_RETRY: SimTime = SimTime::from_millis(1_000);
 
@@ -102,6 +105,13 @@ pub struct ProducerNode {
     /// The running number's digits, incremented in place from one record to the next.
     number: NumberText,
     pub(crate) outcomes: Vec<OracleOutcome>,
+    /// Records owed before the generator's count (`floor(elapsed * rate)`) starts: the records sent
+    /// by hand and those already numbered before a restart, so numbering stays one sequence.
+    base: u64,
+    /// A restart in progress: the old client is closing (draining); this config comes next.
+    restarting: Option<Box<ProducerConfig>>,
+    /// Records sent by hand, with their outcome once known (the latest [`restart::MAX_MANUAL`]).
+    manual: Vec<ManualRecord>,
 }
 
 /// The partitions of `topic` (of `num_partitions`) whose leader the producer knows.
@@ -211,6 +221,9 @@ impl ProducerNode {
             key_buf: Vec::new(),
             number: NumberText::default(),
             outcomes: Vec::new(),
+            base: 0,
+            restarting: None,
+            manual: Vec::new(),
             setup,
         }
     }
@@ -349,8 +362,10 @@ impl ProducerNode {
         } else {
             0
         };
-        let count = due.saturating_sub(self.emitted).min(MAX_RECORDS_PER_TICK);
-        if count == 0 {
+        let count = (due.saturating_add(self.base))
+            .saturating_sub(self.emitted)
+            .min(MAX_RECORDS_PER_TICK);
+        if count == 0 || self.restarting.is_some() {
             return;
         }
         let cfg = &self.setup.config;
@@ -487,12 +502,14 @@ impl ProducerNode {
             ctx.send(broker_node(r.broker), msg);
         }
         self.complete(now, out.completions, ctx);
+        self.finish_restart(now, ctx);
         self.arm(now, ctx);
     }
 
     fn complete(&mut self, now: SimTime, completions: Vec<Completion>, ctx: &mut Ctx<'_, ClusterNode>) {
         let acks0 = self.setup.config.acks.as_i16() == 0;
         for c in completions {
+            self.note_manual(&c);
             let outcome = match c.outcome {
                 Outcome::Acked { base_offset } if acks0 || base_offset < 0 => SendOutcome::AckedNoOffset,
                 Outcome::Acked { base_offset } => SendOutcome::Acked { base_offset },

@@ -78,6 +78,26 @@ impl ZkNode {
         &self.topics
     }
 
+    /// Writes `/config/topics/<name>` as `kafka-configs --alter` does: the topic's
+    /// `min.insync.replicas` and/or `unclean.leader.election.enable`. False if there is no such topic.
+    pub fn set_topic_config(
+        &mut self,
+        idx: crate::record::TopicIdx,
+        min_isr: Option<i32>,
+        unclean: Option<bool>,
+    ) -> bool {
+        let Some(t) = self.topics.iter_mut().find(|t| t.idx == idx) else {
+            return false;
+        };
+        if let Some(m) = min_isr {
+            t.min_insync_replicas = m;
+        }
+        if let Some(u) = unclean {
+            t.unclean_leader_election_enable = u;
+        }
+        true
+    }
+
     /// The partition states the controller wrote.
     pub fn partition_states(&self) -> &BTreeMap<TopicPartition, PartitionRegistration> {
         &self.partitions

@@ -268,6 +268,30 @@ impl Simulation {
         self.groups.groups.iter().map(|g| &g.setup)
     }
 
+    /// Group `g`'s started members: number and node, in start order.
+    pub(super) fn group_member_nodes(&self, g: u16) -> Vec<(u16, NodeId)> {
+        (self.groups.groups.get(usize::from(g))).map_or_else(Vec::new, |r| r.members.clone())
+    }
+
+    /// Group `g`'s setup, to change what its members (and later ones) start with.
+    pub(super) fn group_setup_mut(&mut self, g: u16) -> Option<&mut GroupSetup> {
+        self.groups.groups.get_mut(usize::from(g)).map(|r| &mut r.setup)
+    }
+
+    /// Changes the configuration of group `g`'s members not started yet.
+    pub(super) fn update_pending_members(&mut self, g: u16, f: &dyn Fn(&mut ConsumerConfig)) {
+        for p in self.groups.pending.iter_mut().filter(|p| p.1 == g) {
+            f(&mut p.3);
+        }
+    }
+
+    /// The numbers of group `g`'s members, started or pending.
+    pub(super) fn member_numbers(&self, g: u16) -> Vec<u16> {
+        let started = self.group_member_nodes(g).into_iter().map(|(n, _)| n);
+        let pending = (self.groups.pending.iter()).filter(|p| p.1 == g).map(|p| p.2);
+        started.chain(pending).collect()
+    }
+
     /// Applies a member fault now.
     pub(super) fn apply_member_fault(&mut self, fault: &MemberFault) {
         let node = |sim: &Simulation, addr: &scenario::MemberAddr| sim.member_node(addr.member_ref());

@@ -100,6 +100,11 @@ pub(super) fn add_producers(
 }
 
 impl Simulation {
+    /// The producer nodes' ids, in spec order.
+    pub(super) fn producer_nodes(&self) -> &[NodeId] {
+        &self.clients.producers
+    }
+
     /// The producer nodes, in spec order.
     pub fn producers(&self) -> impl Iterator<Item = &ProducerNode> {
         (self.clients.producers.iter()).filter_map(|id| self.kernel.node(*id)?.as_producer())

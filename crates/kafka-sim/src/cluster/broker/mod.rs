@@ -8,6 +8,7 @@
 //! it opens a new one and registers again.
 
 mod consumer_fetch;
+mod dynamic_config;
 mod fetcher;
 mod group;
 mod produce;
@@ -83,6 +84,8 @@ pub struct BrokerNode {
     produce: produce::ProduceState,
     /// Consumer groups: the coordinator, commits waiting for replication, held consumer fetches.
     groups: group::GroupHost,
+    /// Read-only settings changed in `server.properties`, applied at the next start.
+    next_settings: Option<ReplicationSettings>,
 }
 
 impl BrokerNode {
@@ -121,6 +124,7 @@ impl BrokerNode {
             truncations: Vec::new(),
             produce: produce::ProduceState::default(),
             groups: group::GroupHost::new(Default::default()),
+            next_settings: None,
         }
     }
 
@@ -244,6 +248,7 @@ impl BrokerNode {
     }
 
     pub(super) fn on_start(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.apply_next_settings();
         self.last_zk_heard = now;
         for p in self.partitions.values_mut() {
             p.log.on_restart();

@@ -170,6 +170,22 @@ pub struct ConsumerSetup {
     pub undeserializable: super::poison::Undeserializable,
 }
 
+impl super::Consumer {
+    /// Replaces the setup of a consumer that is not running (new, closed or crashed): its next
+    /// start is a new client built from `setup` (an application restarted with a new
+    /// configuration). Returns false, changing nothing, while it runs or closes.
+    pub fn replace_setup(&mut self, setup: ConsumerSetup) -> bool {
+        if matches!(
+            self.lifecycle(),
+            super::Lifecycle::Running | super::Lifecycle::Closing
+        ) {
+            return false;
+        }
+        self.setup = setup;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
