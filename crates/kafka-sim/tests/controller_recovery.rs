@@ -11,7 +11,10 @@
 //! - a broker that left and registered again while the controller missed the notification (swarm
 //!   seeds 1960, 2930): the controller compares broker epochs (KIP-380's bounced brokers);
 //! - a controller's ZooKeeper write lost on the way (swarm seed 1568): it is retried, and
-//!   ZooKeeper's version check keeps a retry from undoing a later write.
+//!   ZooKeeper's version check keeps a retry from undoing a later write;
+//! - a broker's startup LeaderAndIsr carrying an election the controller had not got into
+//!   ZooKeeper yet, and never did, being deposed (swarm seed 132): a decision that shows a
+//!   partition's state waits for the pending write of that state.
 
 use kafka_sim::cluster::ReplicaRole;
 use kafka_sim::cluster::{ClusterEvent, broker_node};
@@ -319,6 +322,68 @@ fn a_controller_write_lost_on_the_way_to_zookeeper_is_retried() {
             panic!("{tp:?}: no leader state");
         };
         assert_eq!(l.isr, reg.isr, "{tp:?}: the leader did not get the change");
+    }
+    assert!(
+        sim.invariant_violations().is_empty(),
+        "{:?}",
+        sim.invariant_violations()
+    );
+}
+
+#[test]
+fn a_broker_starting_up_gets_no_state_zookeeper_has_not_taken() {
+    let mut sim = cluster(3);
+    let all = tps(&sim, 3);
+    let zk_before: Vec<i32> = all.iter().map(|tp| zk_leader_epoch(&sim, *tp)).collect();
+    // Broker 3 dies; at its session expiry (about 18 s) the controller elects and shrinks ISRs,
+    // but its writes are lost on the way to ZooKeeper (one-way cut). Broker 3 is back at 20 s
+    // and registers again: the controller's startup LeaderAndIsr writes nothing of its own, yet
+    // the states it would carry are the ones ZooKeeper has not taken. It must wait for them.
+    sim.inject(Fault::Crash(broker_node(BrokerId(3))));
+    sim.run_until(secs(17));
+    sim.inject(Fault::Cut {
+        a: broker_node(BrokerId(1)),
+        b: ZOOKEEPER,
+        direction: Direction::OneWay,
+    });
+    sim.run_until(secs(20));
+    assert!(!sim.zookeeper().is_registered(BrokerId(3)));
+    sim.inject(Fault::Restart(broker_node(BrokerId(3))));
+    sim.run_until(secs(22));
+    assert!(sim.zookeeper().is_registered(BrokerId(3)));
+    let role = sim.broker(BrokerId(1)).unwrap().controller_role().unwrap();
+    let decided: Vec<i32> = all
+        .iter()
+        .map(|tp| role.state().partition(*tp).unwrap().leader_epoch)
+        .collect();
+    assert!(
+        decided.iter().zip(&zk_before).any(|(d, z)| d > z),
+        "the controller decided no new leader epoch: {decided:?}"
+    );
+    for tp in &all {
+        assert!(
+            broker_leader_epoch(&sim, BrokerId(3), *tp) <= zk_leader_epoch(&sim, *tp),
+            "broker 3 acts in a leader epoch of {tp:?} ZooKeeper never took"
+        );
+    }
+
+    // Broker 1's session expires (it cannot ping); broker 2 takes over from what ZooKeeper
+    // holds, and every replica follows it.
+    sim.run_until(secs(40));
+    assert_eq!(sim.zookeeper().controller(), Some(BrokerId(2)));
+    sim.inject(Fault::Heal);
+    sim.run_until(secs(80));
+    for tp in &all {
+        let zk = sim.zookeeper().partition_states()[tp].clone();
+        assert!(sim.leader_of(*tp).is_some(), "{tp:?} has no leader: {zk:?}");
+        for b in [BrokerId(1), BrokerId(2), BrokerId(3)] {
+            assert_eq!(
+                broker_leader_epoch(&sim, b, *tp),
+                zk.leader_epoch,
+                "broker {b} is not in ZooKeeper's leader epoch of {tp:?}: {zk:?}"
+            );
+        }
+        assert_eq!(zk.isr.len(), 3, "{tp:?}: {zk:?}");
     }
     assert!(
         sim.invariant_violations().is_empty(),

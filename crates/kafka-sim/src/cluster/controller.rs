@@ -10,14 +10,18 @@
 //! write (`updateLeaderAndIsr` with the controller epoch's znode version): LeaderAndIsr and
 //! UpdateMetadata of an election, or the answer to an AlterPartition, wait for the write's
 //! [`ClusterMsg::ZkWriteResult`]. A deposed controller's write is fenced; it resigns
-//! (`ControllerMovedException`) and the leader is told `NOT_CONTROLLER`. Requests then go through
-//! the controller's channel (`super::controller_channel`), which resends unanswered ones.
+//! (`ControllerMovedException`) and the leader is told `NOT_CONTROLLER`. A decision that writes
+//! nothing but shows a partition's state (a broker's startup LeaderAndIsr) waits for the pending
+//! writes of that partition too (`held`): Kafka's context never runs ahead of ZooKeeper. Requests
+//! then go through the controller's channel (`super::controller_channel`), which resends
+//! unanswered ones.
+
+mod held;
 
 pub use super::controller_channel::CONTROLLER_SOCKET_TIMEOUT;
 use super::controller_channel::ControllerChannel;
 use super::wire::{PartitionState, TopicMeta, broker_node};
 use super::{ClusterEvent, ClusterMsg, ClusterNode};
-use crate::error_code::ErrorCode;
 use crate::ids::BrokerId;
 use crate::kernel::Ctx;
 use crate::record::TopicPartition;
@@ -27,54 +31,10 @@ use crate::replication::controller::{
     ElectionKind, LeaderRecoveryState, PartitionRegistration,
 };
 use crate::sim::ZOOKEEPER;
-use crate::time::SimTime;
-use std::collections::BTreeMap;
+use held::{DeferredAlter, Held, HeldUntilWritten};
+use std::collections::{BTreeMap, BTreeSet};
 
 mod alter;
-
-/// Partition states written to ZooKeeper in one request.
-type PartitionWrites = Vec<(TopicPartition, PartitionRegistration)>;
-
-/// What waits for a ZooKeeper write's outcome.
-#[derive(Clone, Debug)]
-enum HeldUntilWritten {
-    /// An accepted AlterPartition: the leader's answer and the ISR event.
-    Alter {
-        leader: BrokerId,
-        tp: TopicPartition,
-        from: Vec<BrokerId>,
-        registration: PartitionRegistration,
-    },
-    /// A state change's events, LeaderAndIsr requests (as decided) and UpdateMetadata targets.
-    Outcome {
-        tps: Vec<TopicPartition>,
-        events: Vec<ClusterEvent>,
-        leader_and_isr: Vec<(BrokerId, Vec<PartitionState>)>,
-        update_metadata_to: Vec<BrokerId>,
-        /// Whether the `__consumer_offsets` leaders go out with it.
-        offsets_metadata: bool,
-    },
-}
-
-impl HeldUntilWritten {
-    fn covers(&self, tp: TopicPartition) -> bool {
-        match self {
-            HeldUntilWritten::Alter { tp: t, .. } => *t == tp,
-            HeldUntilWritten::Outcome { tps, .. } => tps.contains(&tp),
-        }
-    }
-}
-
-/// An AlterPartition held while an earlier ISR change of its partition waits for ZooKeeper (Kafka's
-/// controller handles one event at a time, and its ZooKeeper writes block it).
-#[derive(Clone, Debug)]
-struct DeferredAlter {
-    leader: BrokerId,
-    tp: TopicPartition,
-    leader_epoch: i32,
-    partition_epoch: i32,
-    new_isr: Vec<BrokerId>,
-}
 
 /// The controller role: its epoch, the controller context and the topics.
 #[derive(Clone, Debug)]
@@ -89,9 +49,8 @@ pub struct ControllerRole {
     broker_epochs: BTreeMap<BrokerId, u64>,
     /// The channel to the brokers.
     channel: ControllerChannel,
-    /// What waits for a ZooKeeper write, by the write's request id, with the write and when it
-    /// was last sent.
-    held: BTreeMap<u64, (HeldUntilWritten, PartitionWrites, SimTime)>,
+    /// What waits for ZooKeeper, by request id (`held`).
+    held: BTreeMap<u64, Held>,
     /// AlterPartition requests held until their partition's write is answered (one per leader and
     /// partition: a retry replaces the request it retries).
     deferred_alters: Vec<DeferredAlter>,
@@ -247,15 +206,8 @@ impl ControllerRole {
         new_isr: Vec<BrokerId>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
-        if self.held.values().any(|(h, _, _)| h.covers(tp)) {
-            self.deferred_alters.retain(|d| d.tp != tp || d.leader != leader);
-            self.deferred_alters.push(DeferredAlter {
-                leader,
-                tp,
-                leader_epoch,
-                partition_epoch,
-                new_isr,
-            });
+        if self.write_pending(tp) {
+            self.defer_alter(leader, tp, (leader_epoch, partition_epoch), new_isr);
             return;
         }
         let previous = self.state.partition(tp).map(|r| r.isr.clone());
@@ -276,7 +228,7 @@ impl ControllerRole {
                         from: previous.unwrap_or_default(),
                         registration: reg.clone(),
                     };
-                    self.write_then(vec![(tp, reg)], held, ctx);
+                    self.hold(vec![(tp, reg)], held, BTreeSet::new(), ctx);
                     return;
                 }
                 (0, Some(reg))
@@ -290,88 +242,6 @@ impl ControllerRole {
             registration,
         };
         ctx.send(broker_node(leader), msg);
-    }
-
-    /// The outcome of a ZooKeeper write: on success what waited for it goes out. Returns false
-    /// when ZooKeeper fenced it: another controller holds `/controller` (Kafka's
-    /// `ControllerMovedException`), so this one must resign; an AlterPartition is answered
-    /// `NOT_CONTROLLER`.
-    pub(super) fn on_zk_write_result(
-        &mut self,
-        request: u64,
-        epoch: u32,
-        ok: bool,
-        ctx: &mut Ctx<'_, ClusterNode>,
-    ) -> bool {
-        if epoch != self.epoch {
-            return true;
-        }
-        let Some((held, _, _)) = self.held.remove(&request) else {
-            return true;
-        };
-        match held {
-            HeldUntilWritten::Alter {
-                leader,
-                tp,
-                from,
-                registration,
-            } => {
-                let (error, registration) = if ok {
-                    ctx.record(isr_event(tp, from, &registration));
-                    self.update_metadata(self.live(), ctx);
-                    (0, Some(registration))
-                } else {
-                    (ErrorCode::NotController.code(), None)
-                };
-                let msg = ClusterMsg::AlterPartitionResponse {
-                    tp,
-                    error,
-                    registration,
-                };
-                ctx.send(broker_node(leader), msg);
-                if ok {
-                    self.run_deferred_alters(tp, ctx);
-                }
-            }
-            HeldUntilWritten::Outcome {
-                tps,
-                events,
-                leader_and_isr,
-                update_metadata_to,
-                offsets_metadata,
-            } if ok => {
-                for e in events {
-                    ctx.record(e);
-                }
-                for (b, partitions) in leader_and_isr {
-                    self.channel.send(b, partitions, ctx);
-                }
-                if offsets_metadata {
-                    self.send_offsets_metadata(ctx);
-                }
-                self.update_metadata(update_metadata_to, ctx);
-                for tp in tps {
-                    self.run_deferred_alters(tp, ctx);
-                }
-            }
-            HeldUntilWritten::Outcome { .. } => {}
-        }
-        ok
-    }
-
-    /// Handles the AlterPartition requests held for `tp`, unless another write of it is pending.
-    fn run_deferred_alters(&mut self, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
-        if self.held.values().any(|(h, _, _)| h.covers(tp)) {
-            return;
-        }
-        let (held, rest): (Vec<DeferredAlter>, Vec<DeferredAlter>) =
-            std::mem::take(&mut self.deferred_alters)
-                .into_iter()
-                .partition(|d| d.tp == tp);
-        self.deferred_alters = rest;
-        for d in held {
-            self.on_alter_partition(d.leader, d.tp, d.leader_epoch, d.partition_epoch, d.new_isr, ctx);
-        }
     }
 
     /// A LeaderAndIsr answer.
@@ -408,52 +278,6 @@ impl ControllerRole {
                 })
             })
             .collect()
-    }
-
-    /// Writes `partitions` to ZooKeeper; `held` goes out once ZooKeeper accepted them.
-    fn write_then(
-        &mut self,
-        partitions: Vec<(TopicPartition, PartitionRegistration)>,
-        held: HeldUntilWritten,
-        ctx: &mut Ctx<'_, ClusterNode>,
-    ) {
-        let request = self.next_request;
-        self.next_request += 1;
-        self.send_write(request, partitions.clone(), ctx);
-        self.held.insert(request, (held, partitions, ctx.now()));
-    }
-
-    fn send_write(
-        &self,
-        request: u64,
-        partitions: Vec<(TopicPartition, PartitionRegistration)>,
-        ctx: &mut Ctx<'_, ClusterNode>,
-    ) {
-        let msg = ClusterMsg::ZkWritePartitions {
-            epoch: self.epoch,
-            topics: Vec::new(),
-            partitions,
-            request: Some(request),
-        };
-        ctx.send(ZOOKEEPER, msg);
-    }
-
-    /// The ZooKeeper client retries a request its lost connection dropped (Kafka's
-    /// `retryRequestsUntilConnected`): every write unanswered for `after` is sent again. ZooKeeper
-    /// applies a partition state only over an older one (the znode version check), so a retry
-    /// never undoes a later write.
-    pub(super) fn retry_unanswered_writes(&mut self, after: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
-        let now = ctx.now();
-        let due: Vec<(u64, Vec<(TopicPartition, PartitionRegistration)>)> = (self.held.iter())
-            .filter(|(_, (_, _, sent))| *sent + after <= now)
-            .map(|(r, (_, w, _))| (*r, w.clone()))
-            .collect();
-        for (request, partitions) in due {
-            self.send_write(request, partitions, ctx);
-            if let Some(h) = self.held.get_mut(&request) {
-                h.2 = now;
-            }
-        }
     }
 
     fn live(&self) -> Vec<BrokerId> {
@@ -541,7 +365,15 @@ impl ControllerRole {
             .map(|(b, tps)| (*b, self.partition_states(tps)))
             .collect();
         let offsets_metadata = self.offsets_metadata_due(&out);
-        if writes.is_empty() {
+        // What it shows waits for every held decision that changes or shows the same partitions
+        // (`held`): the controller's context may hold states ZooKeeper has not taken yet.
+        let mut shown: Vec<TopicPartition> = writes.iter().map(|(tp, _)| *tp).collect();
+        shown.extend(out.leader_and_isr.values().flatten().copied());
+        if offsets_metadata {
+            shown.extend(self.offsets_partitions());
+        }
+        let after = self.held_showing(&shown);
+        if writes.is_empty() && after.is_empty() {
             for (b, partitions) in leader_and_isr {
                 self.channel.send(b, partitions, ctx);
             }
@@ -558,7 +390,7 @@ impl ControllerRole {
             update_metadata_to: out.update_metadata_to,
             offsets_metadata,
         };
-        self.write_then(writes, held, ctx);
+        self.hold(writes, held, after, ctx);
     }
 
     /// Whether `out` may change the `__consumer_offsets` leaders (once that topic exists) or some
@@ -569,6 +401,20 @@ impl ControllerRole {
             .is_some_and(|meta| {
                 out.changes.iter().any(|c| c.partition.topic == meta.idx)
                     || !out.update_metadata_to.is_empty()
+            })
+    }
+
+    /// The partitions of `__consumer_offsets`, once it exists.
+    fn offsets_partitions(&self) -> Vec<TopicPartition> {
+        (self.topics.iter())
+            .find(|t| t.name == crate::group::coordinator::OFFSETS_TOPIC && t.assignment.is_some())
+            .map_or_else(Vec::new, |meta| {
+                (0..meta.partitions)
+                    .map(|p| TopicPartition {
+                        topic: meta.idx,
+                        partition: i32::try_from(p).unwrap_or(i32::MAX),
+                    })
+                    .collect()
             })
     }
 
