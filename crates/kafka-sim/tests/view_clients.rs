@@ -145,3 +145,60 @@ fn a_slow_members_poll_bar_overruns() {
     assert!(processing);
     assert!(worst > 1.0, "the poll bar overruns max.poll.interval.ms: {worst}");
 }
+
+#[test]
+fn the_options_the_panels_show_are_the_effective_ones() {
+    let (mut sim, _) = scenario_sim("group-member-crash");
+    sim.run_until(SimTime::from_secs(5));
+    let v = sim.view();
+    let g = &v.groups[0];
+    assert_eq!(
+        g.processing,
+        kafka_sim::view::ProcessingView::Uniform {
+            min_ms: 1.0,
+            max_ms: 5.0
+        }
+    );
+    let c = card(&v, 1).config.expect("its config");
+    assert_eq!(c.group_id, "data-platform-group");
+    assert_eq!(c.group_instance_id.as_deref(), Some("c-1"));
+    assert_eq!((c.session_timeout_ms, c.heartbeat_interval_ms), (45_000, 3_000));
+    assert_eq!((c.max_poll_interval_ms, c.max_poll_records), (300_000, 500));
+    assert!(!c.enable_auto_commit);
+    assert_eq!(c.auto_offset_reset, "earliest");
+    assert_eq!(c.partition_assignment_strategy, ["range", "cooperative-sticky"]);
+    assert_eq!(
+        c.value_deserializer,
+        "org.springframework.kafka.support.serializer.JsonDeserializer"
+    );
+    let s = v.settings.expect("settings");
+    assert_eq!(
+        (
+            s.brokers,
+            s.zookeeper_session_timeout_ms,
+            s.replica_lag_time_max_ms
+        ),
+        (3, 18_000, 30_000)
+    );
+    assert_eq!(s.topics.len(), 1);
+    let t = &s.topics[0];
+    assert_eq!(
+        (t.name.as_str(), t.partitions, t.replication_factor),
+        ("reserve", 3, 3)
+    );
+    assert_eq!(
+        (t.min_insync_replicas, t.unclean_leader_election_enable),
+        (1, false)
+    );
+}
+
+#[test]
+fn every_view_type_is_plain_serde_data() {
+    fn serde<T: serde::Serialize + serde::de::DeserializeOwned>() {}
+    serde::<SimView>();
+    serde::<kafka_sim::view::LoggedEvent>();
+    serde::<kafka_sim::view::MetricSample>();
+    serde::<kafka_sim::view::AnomaliesView>();
+    serde::<kafka_sim::view::SequenceEntry>();
+    serde::<kafka_sim::view::TruncationView>();
+}

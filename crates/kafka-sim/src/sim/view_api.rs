@@ -32,6 +32,7 @@ impl Simulation {
             groups: self.group_panels(),
             event_count: self.views.next_seq,
             metric_count: self.metrics.count,
+            settings: Some(self.settings_view()),
         }
     }
 

@@ -2,11 +2,13 @@
 
 use super::Simulation;
 use crate::config::producer::{Acks, CompressionType};
-use crate::group::consumer::{AppView, CommitMode};
+use crate::config::{AutoOffsetReset, ConsumerConfig};
+use crate::group::consumer::{AppView, CommitMode, Processing};
 use crate::group::wire::NamedPartition;
 use crate::view::{
-    Activity, GroupPanel, GroupPartitionView, MemberCard, MemberPartition, PollBar, ProcessingRange,
-    ProducerConfigView, ProducerStatsView, ProducerView, SessionArc,
+    Activity, ClusterSettingsView, ConsumerConfigView, GroupPanel, GroupPartitionView, MemberCard,
+    MemberPartition, PollBar, ProcessingRange, ProcessingView, ProducerConfigView, ProducerStatsView,
+    ProducerView, SessionArc, TopicSettingsView,
 };
 use std::collections::BTreeMap;
 
@@ -28,6 +30,42 @@ fn compression_name(c: CompressionType) -> &'static str {
     }
 }
 
+fn consumer_config(c: &ConsumerConfig) -> ConsumerConfigView {
+    ConsumerConfigView {
+        group_id: c.group_id.clone().unwrap_or_default(),
+        group_instance_id: c.group_instance_id.clone(),
+        max_poll_records: c.max_poll_records,
+        enable_auto_commit: c.enable_auto_commit,
+        auto_commit_interval_ms: c.auto_commit_interval_ms,
+        heartbeat_interval_ms: c.heartbeat_interval_ms,
+        session_timeout_ms: c.session_timeout_ms,
+        max_poll_interval_ms: c.max_poll_interval_ms,
+        auto_offset_reset: match c.auto_offset_reset {
+            AutoOffsetReset::Latest => "latest",
+            AutoOffsetReset::Earliest => "earliest",
+            AutoOffsetReset::None => "none",
+        }
+        .to_string(),
+        partition_assignment_strategy: (c.partition_assignment_strategy.iter())
+            .map(|a| a.protocol_name().to_string())
+            .collect(),
+        key_deserializer: c.key_deserializer.deserializer_class(),
+        value_deserializer: c.value_deserializer.deserializer_class(),
+    }
+}
+
+fn processing_view(p: Processing) -> ProcessingView {
+    let ms = |t: crate::time::SimTime| t.as_micros() as f64 / 1000.0;
+    match p {
+        Processing::Fixed(d) => ProcessingView::Fixed { ms: ms(d) },
+        Processing::Uniform { min, max } => ProcessingView::Uniform {
+            min_ms: ms(min),
+            max_ms: ms(max),
+        },
+        Processing::Exponential { mean } => ProcessingView::Exponential { mean_ms: ms(mean) },
+    }
+}
+
 fn fraction(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         1.0
@@ -37,6 +75,28 @@ fn fraction(part: u64, whole: u64) -> f64 {
 }
 
 impl Simulation {
+    /// The broker and topic settings of the run.
+    pub(super) fn settings_view(&self) -> ClusterSettingsView {
+        let r = &self.spec.replication;
+        ClusterSettingsView {
+            brokers: self.spec.brokers,
+            zookeeper_session_timeout_ms: r.zookeeper_session_timeout_ms,
+            replica_lag_time_max_ms: r.replica_lag_time_max_ms,
+            min_insync_replicas: r.min_insync_replicas,
+            unclean_leader_election_enable: r.unclean_leader_election_enable,
+            topics: (self.spec.topics.iter())
+                .map(|t| TopicSettingsView {
+                    name: t.name.clone(),
+                    partitions: t.partitions,
+                    replication_factor: t.replication_factor,
+                    min_insync_replicas: t.min_insync_replicas.unwrap_or(r.min_insync_replicas),
+                    unclean_leader_election_enable: (t.unclean_leader_election_enable)
+                        .unwrap_or(r.unclean_leader_election_enable),
+                })
+                .collect(),
+        }
+    }
+
     /// The producer panel.
     pub(super) fn producer_views(&self) -> Vec<ProducerView> {
         (self.kernel.nodes())
@@ -204,6 +264,7 @@ impl Simulation {
                             _ => v.member_id.clone(),
                         },
                         group_instance_id: config.as_ref().and_then(|c| c.group_instance_id.clone()),
+                        config: config.as_ref().map(consumer_config),
                         up: *up,
                         lifecycle: format!("{:?}", v.lifecycle),
                         state: v.state.name().to_string(),
@@ -252,6 +313,7 @@ impl Simulation {
                     CommitMode::BeforeProcessing => "before",
                 }
                 .to_string(),
+                processing: processing_view(setup.processing),
                 rebalances: self.rebalance_stats(&setup.group_id).rebalances,
                 members: cards,
                 partitions,

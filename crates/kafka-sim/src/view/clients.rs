@@ -105,6 +105,8 @@ pub struct GroupPanel {
     pub leader: Option<String>,
     /// The commit mode: `auto`, `manual` (after processing) or `before` (before processing).
     pub commit_mode: String,
+    /// The processing time per record.
+    pub processing: ProcessingView,
     /// Rebalances started so far.
     pub rebalances: u64,
     /// One card per started member, in start order.
@@ -143,6 +145,8 @@ pub struct MemberCard {
     pub member_id: String,
     /// `group.instance.id`, for a static member.
     pub group_instance_id: Option<String>,
+    /// Its consumer options.
+    pub config: Option<ConsumerConfigView>,
     /// False while its process is crashed.
     pub up: bool,
     /// `New`, `Running`, `Closing`, `Closed`, `Crashed`.
@@ -246,4 +250,55 @@ pub struct MemberPartition {
     /// The partition's high watermark minus the group's committed offset (as the coordinator holds
     /// it; the high watermark with no commit), at least 0.
     pub lag: u64,
+}
+
+/// A member's consumer options, as the group panel shows them (Kafka's property values).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerConfigView {
+    /// `group.id`.
+    pub group_id: String,
+    /// `group.instance.id`, for a static member.
+    pub group_instance_id: Option<String>,
+    /// `max.poll.records`.
+    pub max_poll_records: u32,
+    /// `enable.auto.commit`.
+    pub enable_auto_commit: bool,
+    /// `auto.commit.interval.ms`.
+    pub auto_commit_interval_ms: u32,
+    /// `heartbeat.interval.ms`.
+    pub heartbeat_interval_ms: i32,
+    /// `session.timeout.ms`.
+    pub session_timeout_ms: i32,
+    /// `max.poll.interval.ms`.
+    pub max_poll_interval_ms: u32,
+    /// `auto.offset.reset`: `latest`, `earliest` or `none`.
+    pub auto_offset_reset: String,
+    /// `partition.assignment.strategy`: the assignors' names, in preference order.
+    pub partition_assignment_strategy: Vec<String>,
+    /// `key.deserializer` (the class name).
+    pub key_deserializer: String,
+    /// `value.deserializer` (the class name).
+    pub value_deserializer: String,
+}
+
+/// The processing time per record of a group's members.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ProcessingView {
+    /// Always this long, ms.
+    Fixed {
+        /// The time per record, ms.
+        ms: f64,
+    },
+    /// Uniform between two bounds, ms.
+    Uniform {
+        /// The shortest, ms.
+        min_ms: f64,
+        /// The longest, ms.
+        max_ms: f64,
+    },
+    /// Exponential with this mean, ms.
+    Exponential {
+        /// The mean, ms.
+        mean_ms: f64,
+    },
 }

@@ -16,11 +16,12 @@ mod cluster;
 mod metrics;
 mod narration;
 mod narration_en;
+mod settings;
 
 pub use anomaly::{AnomaliesView, AnomalyClass, AnomalyView, GroupDeliveryView};
 pub use clients::{
-    Activity, GroupPanel, GroupPartitionView, MemberCard, MemberPartition, PollBar, ProcessingRange,
-    ProducerConfigView, ProducerStatsView, ProducerView, SessionArc,
+    Activity, ConsumerConfigView, GroupPanel, GroupPartitionView, MemberCard, MemberPartition, PollBar,
+    ProcessingRange, ProcessingView, ProducerConfigView, ProducerStatsView, ProducerView, SessionArc,
 };
 pub use cluster::{
     BrokerReplicas, FlightView, MessageKind, OffsetCell, ReplicaRoleView, ReplicaView, SequenceEntry,
@@ -30,6 +31,7 @@ pub use metrics::MetricSample;
 pub use narration::{
     Actor, EventKind, IsrChange, LeaderMove, LoggedEvent, Narration, RebalanceCause, RemovalCause,
 };
+pub use settings::{ClusterSettingsView, TopicSettingsView};
 
 use crate::ids::{BrokerId, NodeId};
 use crate::time::SimTime;
@@ -70,6 +72,9 @@ pub struct SimView {
     /// How many metric samples have been taken so far.
     #[serde(default)]
     pub metric_count: u64,
+    /// The broker and topic settings the run uses.
+    #[serde(default)]
+    pub settings: Option<ClusterSettingsView>,
 }
 
 /// One partition as the UI sees it, one row of the topic table (kafka-ui's layout): the
