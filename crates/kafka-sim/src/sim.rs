@@ -261,11 +261,18 @@ impl Simulation {
     /// Applies a fault now. A fault naming a node that does not exist is ignored (and traced as
     /// such); use [`Simulation::try_inject`] to be told.
     pub fn inject(&mut self, fault: Fault) {
-        let _ = self.kernel.apply(fault);
+        let _ = self.try_inject(fault);
     }
-    /// Applies a fault now, or says why it cannot be.
+    /// Applies a fault now, or says why it cannot be. What it did is collected as a step's is (the
+    /// event log narrates it, the oracles see it).
     pub fn try_inject(&mut self, fault: Fault) -> Result<(), FaultError> {
-        self.kernel.apply(fault)
+        let before = self.kernel.trace().recorded();
+        let result = self.kernel.apply(fault);
+        let new = self.kernel.trace().recorded().saturating_sub(before);
+        if new > 0 {
+            self.collect_outcomes(usize::try_from(new).unwrap_or(usize::MAX));
+        }
+        result
     }
     /// Schedules a fault at time `at` (now, if `at` is past).
     pub fn schedule(&mut self, at: SimTime, fault: Fault) {

@@ -251,3 +251,22 @@ fn the_log_is_bounded_and_keeps_its_sequence_numbers() {
         format!("member m{} closed its consumer", EVENT_LOG_CAPACITY + 4)
     );
 }
+
+#[test]
+fn a_fault_injected_by_a_click_is_narrated() {
+    let mut sim = Simulation::new(SimSpec::default()).unwrap();
+    sim.run_until(SimTime::from_secs(2));
+    sim.inject(kafka_sim::kernel::Fault::Crash(kafka_sim::NodeId(3)));
+    let last = sim.event_log_filtered(&[EventKind::Broker], u64::MAX, 1);
+    assert_eq!(last[0].narration.english(), "broker 3 crashed");
+    assert_eq!(last[0].at, SimTime::from_secs(2));
+    sim.run_until(SimTime::from_secs(30));
+    let log = log(&sim);
+    let expiry = (log.iter())
+        .find(|e| matches!(e.narration, Narration::BrokerSessionExpired { .. }))
+        .expect("its session expires");
+    assert_eq!(
+        expiry.narration.english(),
+        "broker 3 missed its ZooKeeper session of 18 s, so ZooKeeper deregistered it"
+    );
+}
