@@ -8,6 +8,7 @@
 //! inconsistent_offsets`, then the oracle's other counts and up to 20 findings), `elections {clean,
 //! unclean}`, `partitions` (`topic, partition, leader` (null when none), `replicas, isr, leader_epoch,
 //! high_watermark, log_end_offsets {broker_id: leo}`); with `--events` also `events` (`t_ms, kind, ...`).
+//! The readable summary with `--events` ends with the event log, one English sentence per event.
 //! Exit 0 when the run completes, whatever was lost; 2 with the error on stderr for invalid input.
 
 use crate::check_cmd::{describe, read_limited};
@@ -394,8 +395,16 @@ fn summary(
         ));
     }
     if events {
-        let ev = events_json(sim);
-        out.push_str(&format!("events: {}\n", ev.to_string_compact()));
+        // The event log, one plain English sentence per event (the page says them in Korean too).
+        out.push_str("event log:\n");
+        for e in sim.event_log_range(sim.event_log_bounds()) {
+            out.push_str(&format!(
+                "  {:>9} ms  {:<8} {}\n",
+                e.at.as_millis(),
+                format!("{:?}", e.kind).to_lowercase(),
+                e.narration.english()
+            ));
+        }
     }
     out
 }

@@ -73,3 +73,19 @@ fn bad_input_exits_2_with_kafkas_message() {
     let out = kafka_sim(&["run", "/nonexistent/file.toml"], "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_summary_with_events_narrates_the_run_in_english() {
+    let file = scenario("acks1-leader-crash.toml");
+    let out = kafka_sim(&["run", &file, "--events"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    let log = summary.split("event log:\n").nth(1).expect("an event log");
+    assert!(log.contains("    20000 ms  broker   broker 2 crashed\n"), "{log}");
+    assert!(
+        log.contains(
+            "broker 2 missed its ZooKeeper session of 18 s, so the controller moved the leader of t-0"
+        ),
+        "{log}"
+    );
+}

@@ -82,6 +82,8 @@ fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
         sent_at: SimTime::from_millis(1),
         deliver_at: SimTime::from_millis(2),
         label: "ZkPing".into(),
+        kind: kafka_sim::view::MessageKind::ZooKeeper,
+        progress: 0.5,
     }];
     let props = ClusterViewProps { view: Rc::new(view) };
     let html = block_on(

@@ -12,11 +12,10 @@ use crate::group::coordinator::GroupSettings;
 use crate::ids::{BrokerId, NodeId};
 use crate::invariants::InvariantChecker;
 use crate::kernel::fault::{Direction, Fault, Ratio};
-use crate::kernel::{DEFAULT_TRACE_CAPACITY, FaultError, Kernel, Label, Network, Trace};
+use crate::kernel::{DEFAULT_TRACE_CAPACITY, FaultError, Kernel, Network, Trace};
 use crate::record::TopicIdx;
 use crate::rng::SimRng;
 use crate::time::SimTime;
-use crate::view::{FlightView, NodeKind, NodeView, SimView};
 use serde::{Deserialize, Serialize};
 
 /// The most brokers a simulation may have.
@@ -142,6 +141,8 @@ pub struct Simulation {
     checker: InvariantChecker,
     clients: producer_api::ClientState,
     groups: group_api::GroupState,
+    views: view_record::ViewRecord,
+    metrics: view_metrics::Metrics,
 }
 
 impl Simulation {
@@ -196,6 +197,8 @@ impl Simulation {
             checker: InvariantChecker::new(),
             clients,
             groups,
+            views: view_record::ViewRecord::default(),
+            metrics: view_metrics::Metrics::default(),
         };
         sim.run_group_work(SimTime::ZERO);
         Ok(sim)
@@ -215,8 +218,14 @@ impl Simulation {
     /// Processes the next event (and checks the invariants against what it did). Returns its time,
     /// or `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<SimTime> {
+        if let Some(next) = self.kernel.next_event_time() {
+            self.sample_metrics_before(next);
+        }
         let before = self.kernel.trace().recorded();
         let at = self.kernel.step();
+        if let Some(a) = self.kernel.last_arrival() {
+            self.views.arrival(a);
+        }
         let new = self.kernel.trace().recorded().saturating_sub(before);
         if new > 0 {
             let new = usize::try_from(new).unwrap_or(usize::MAX);
@@ -241,6 +250,7 @@ impl Simulation {
             self.run_group_work(at);
         }
         self.run_events_until(t);
+        self.sample_metrics_until(t);
     }
     fn run_events_until(&mut self, t: SimTime) {
         while self.kernel.next_event_time().is_some_and(|at| at <= t) {
@@ -251,11 +261,18 @@ impl Simulation {
     /// Applies a fault now. A fault naming a node that does not exist is ignored (and traced as
     /// such); use [`Simulation::try_inject`] to be told.
     pub fn inject(&mut self, fault: Fault) {
-        let _ = self.kernel.apply(fault);
+        let _ = self.try_inject(fault);
     }
-    /// Applies a fault now, or says why it cannot be.
+    /// Applies a fault now, or says why it cannot be. What it did is collected as a step's is (the
+    /// event log narrates it, the oracles see it).
     pub fn try_inject(&mut self, fault: Fault) -> Result<(), FaultError> {
-        self.kernel.apply(fault)
+        let before = self.kernel.trace().recorded();
+        let result = self.kernel.apply(fault);
+        let new = self.kernel.trace().recorded().saturating_sub(before);
+        if new > 0 {
+            self.collect_outcomes(usize::try_from(new).unwrap_or(usize::MAX));
+        }
+        result
     }
     /// Schedules a fault at time `at` (now, if `at` is past).
     pub fn schedule(&mut self, at: SimTime, fault: Fault) {
@@ -298,74 +315,6 @@ impl Simulation {
     pub fn controller(&self) -> Option<BrokerId> {
         self.zookeeper().controller()
     }
-    /// A picture of the current state for the UI.
-    pub fn view(&self) -> SimView {
-        let now = self.now();
-        let zk = self.zookeeper();
-        let net = self.kernel.network();
-        let node_count = self.kernel.node_count();
-        let nodes = self
-            .kernel
-            .nodes()
-            .filter(|(_, node)| {
-                node.as_producer().is_none() && node.as_consumer().is_none() && node.as_probe().is_none()
-            })
-            .map(|(id, node)| match node {
-                ClusterNode::ZooKeeper(_)
-                | ClusterNode::Producer(_)
-                | ClusterNode::Consumer(_)
-                | ClusterNode::Probe(_) => NodeView {
-                    id,
-                    kind: NodeKind::ZooKeeper,
-                    name: "ZooKeeper".into(),
-                    up: self.kernel.is_up(id),
-                    isolated: net.is_cut_off(id, node_count),
-                    registered: false,
-                    controller: false,
-                    session_used: None,
-                },
-                ClusterNode::Broker(b) => {
-                    let broker_id = b.broker_id();
-                    let session_used = zk.session_of(broker_id).and_then(|s| {
-                        let silent = now - s.last_heard;
-                        (silent > b.ping_interval() && s.timeout > SimTime::ZERO)
-                            .then(|| (silent.as_micros() as f64 / s.timeout.as_micros() as f64).min(1.0))
-                    });
-                    NodeView {
-                        id,
-                        kind: NodeKind::Broker { broker_id },
-                        name: format!("Broker {broker_id}"),
-                        up: self.kernel.is_up(id),
-                        isolated: net.is_cut_off(id, node_count),
-                        registered: zk.is_registered(broker_id),
-                        controller: zk.controller() == Some(broker_id),
-                        session_used,
-                    }
-                }
-            })
-            .collect();
-        let in_flight = self
-            .kernel
-            .in_flight()
-            .into_iter()
-            .map(|f| FlightView {
-                from: f.from,
-                to: f.to,
-                sent_at: f.sent_at,
-                deliver_at: f.deliver_at,
-                label: f.msg.label().to_string(),
-            })
-            .collect();
-        SimView {
-            now,
-            seed: self.spec.seed,
-            nodes,
-            in_flight,
-            events_processed: self.kernel.events_processed(),
-            trace_hash: self.trace_hash(),
-            partitions: self.partition_views(),
-        }
-    }
     /// The stable hash of everything that has happened so far.
     pub fn trace_hash(&self) -> u64 {
         self.kernel.trace_hash()
@@ -376,6 +325,11 @@ mod group_api;
 mod producer_api;
 mod replication_api;
 pub mod runtime_api;
+mod view_api;
+mod view_cx;
+mod view_metrics;
+mod view_panels;
+mod view_record;
 
 pub use group_api::{
     GroupSetup, LAG_SAMPLE_INTERVAL, RebalanceStats, kafka_assign, processing_of, reason_category,
@@ -383,6 +337,11 @@ pub use group_api::{
 };
 
 pub use producer_api::{ElectionCounts, MAX_NOTABLE_EVENTS, run_scenario, scenario_producers};
+
+pub use view_metrics::{
+    ANOMALY_CHECK_EVERY, ANOMALY_SMALL_RUN, ANOMALY_WINDOW, METRICS_CAPACITY, METRICS_INTERVAL,
+};
+pub use view_record::{EVENT_LOG_CAPACITY, SEQUENCE_CAPACITY, STRIP_LEN, TRUNCATION_HISTORY};
 
 /// The spec of [`golden_run`]: three brokers, 1 ms links with up to 0.5 ms of seeded jitter.
 pub fn golden_spec(seed: u64) -> SimSpec {

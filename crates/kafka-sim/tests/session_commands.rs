@@ -131,6 +131,16 @@ fn a_producer_option_change_restarts_it_and_the_new_acks_apply() {
             .any(|l| l.contains("restarted the producer") && l.contains("acks=0")),
         "{logs:?}"
     );
+    // The event log says the producer was restarted, and with what.
+    let log = s.sim().event_log_range(s.sim().event_log_bounds());
+    assert!(
+        log.iter().any(|e| {
+            let line = e.narration.english();
+            line.contains("reservation-service") && line.contains("acks=0")
+        }),
+        "{:?}",
+        log.iter().map(|e| e.narration.english()).collect::<Vec<_>>()
+    );
     // With acks=0 the client learns no offset.
     let sent = send(&mut s, "reserve-1");
     s.run_until(ms(7_000));

@@ -76,6 +76,24 @@ pub struct Flight<'a, M> {
     pub msg: &'a M,
 }
 
+/// A message the last [`Kernel::step`] brought to its receiver (delivered, or lost on arrival), for
+/// the sequence diagram. Plain data: reading it costs nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent.
+    pub sent_at: SimTime,
+    /// When it arrived.
+    pub at: SimTime,
+    /// The message's label.
+    pub label: &'static str,
+    /// True when it was lost on arrival.
+    pub lost: bool,
+}
+
 /// The simulation kernel over nodes of type `N`.
 #[derive(Clone, Debug)]
 pub struct Kernel<N: Node> {
@@ -88,6 +106,8 @@ pub struct Kernel<N: Node> {
     processed: u64,
     /// Reused between handler calls; always empty outside one.
     out: Outbox<N>,
+    /// The message the last step brought, if it was a message.
+    last_arrival: Option<Arrival>,
 }
 
 impl<N: Node> Kernel<N> {
@@ -102,6 +122,7 @@ impl<N: Node> Kernel<N> {
             now: SimTime::ZERO,
             processed: 0,
             out: Outbox::default(),
+            last_arrival: None,
         }
     }
 
@@ -222,8 +243,14 @@ impl<N: Node> Kernel<N> {
         self.route(from, to, Box::new(msg));
     }
 
+    /// The message the last [`Kernel::step`] brought to its receiver, if that step was a message.
+    pub fn last_arrival(&self) -> Option<Arrival> {
+        self.last_arrival
+    }
+
     /// Processes the next event. Returns its time, or `None` when the queue is empty.
     pub fn step(&mut self) -> Option<SimTime> {
+        self.last_arrival = None;
         let (at, _seq, event) = self.queue.pop()?;
         self.now = self.now.max(at);
         self.processed += 1;
@@ -232,7 +259,7 @@ impl<N: Node> Kernel<N> {
             Event::Deliver {
                 from,
                 to,
-                sent_at: _,
+                sent_at,
                 incarnation,
                 digest,
                 msg,
@@ -249,6 +276,14 @@ impl<N: Node> Kernel<N> {
                 } else {
                     None
                 };
+                self.last_arrival = Some(Arrival {
+                    from,
+                    to,
+                    sent_at,
+                    at: now,
+                    label,
+                    lost: lost.is_some(),
+                });
                 match lost {
                     Some(reason) => self.trace.record(
                         now,

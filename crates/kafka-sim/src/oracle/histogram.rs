@@ -170,6 +170,30 @@ impl LatencyHistogram {
         self.sum = self.sum.saturating_add(other.sum);
     }
 
+    /// The values recorded into `self` since it was `earlier` (a clone taken then): a window of a
+    /// cumulative histogram. Counts and the sum are exact; `min` and `max` are the window's lowest
+    /// and highest buckets' bounds (within the self's exact range), so percentiles keep their bound.
+    pub fn added_since(&self, earlier: &LatencyHistogram) -> LatencyHistogram {
+        if earlier.counts.is_empty() {
+            return self.clone();
+        }
+        let mut out = LatencyHistogram::new();
+        if self.total <= earlier.total || self.counts.len() != earlier.counts.len() {
+            return out;
+        }
+        out.counts = (self.counts.iter().zip(&earlier.counts))
+            .map(|(a, b)| a.saturating_sub(*b))
+            .collect();
+        out.total = self.total - earlier.total;
+        out.sum = self.sum.saturating_sub(earlier.sum);
+        let first = out.counts.iter().position(|c| *c > 0).unwrap_or(0);
+        let last = out.counts.iter().rposition(|c| *c > 0).unwrap_or(0);
+        let low = if first == 0 { 0 } else { bucket_high(first - 1) + 1 };
+        out.min = low.max(self.min);
+        out.max = bucket_high(last).min(self.max);
+        out
+    }
+
     /// The median in milliseconds (0 when empty).
     pub fn p50_ms(&self) -> f64 {
         self.percentile(50.0).map_or(0.0, micros_to_ms)
@@ -216,5 +240,25 @@ mod tests {
             assert_eq!(bucket_of(hi), i);
             assert_eq!(bucket_of(hi + 1), i + 1);
         }
+    }
+
+    #[test]
+    fn a_window_holds_only_the_values_added_since() {
+        let mut h = LatencyHistogram::new();
+        for _ in 0..100 {
+            h.record_micros(1_000);
+        }
+        let before = h.clone();
+        for _ in 0..100 {
+            h.record_micros(50_000);
+        }
+        let w = h.added_since(&before);
+        assert_eq!(w.count(), 100);
+        let p99 = w.percentile(99.0).unwrap();
+        assert!((50_000..=50_400).contains(&p99), "{p99}");
+        let p1 = w.percentile(1.0).unwrap();
+        assert!(p1 >= 49_000, "{p1}");
+        assert_eq!(h.added_since(&h.clone()).count(), 0);
+        assert_eq!(h.added_since(&LatencyHistogram::new()).count(), 200);
     }
 }

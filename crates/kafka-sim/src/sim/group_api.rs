@@ -294,6 +294,7 @@ impl Simulation {
 
     /// Applies a member fault now.
     pub(super) fn apply_member_fault(&mut self, fault: &MemberFault) {
+        self.narrate_member_fault(fault);
         let node = |sim: &Simulation, addr: &scenario::MemberAddr| sim.member_node(addr.member_ref());
         match fault {
             MemberFault::Crash(addr) => {
@@ -365,6 +366,7 @@ impl Simulation {
             }
             MemberFault::Add { member, config, .. } => {
                 self.start_member(member.group_index, member.member, (**config).clone());
+                self.narrate_member_added(member.member_ref());
             }
         }
     }

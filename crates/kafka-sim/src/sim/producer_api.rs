@@ -138,6 +138,11 @@ impl Simulation {
                 matches!(
                     event,
                     ClusterEvent::LeaderElected { .. }
+                        | ClusterEvent::SessionExpired { .. }
+                        | ClusterEvent::BrokerRegistered { .. }
+                        | ClusterEvent::ControllerChanged { .. }
+                        | ClusterEvent::ControlledShutdownRequested { .. }
+                        | ClusterEvent::TopicCreated { .. }
                         | ClusterEvent::Truncated { .. }
                         | ClusterEvent::IsrShrunk { .. }
                         | ClusterEvent::IsrExpanded { .. }
@@ -153,7 +158,12 @@ impl Simulation {
             } else {
                 Vec::new()
             };
+        let cx = super::view_record::Cx {
+            kernel: &self.kernel,
+            spec: &self.spec,
+        };
         for e in entries.into_iter().rev() {
+            self.views.observe(e.at, &e.event, &cx);
             let keep = match &e.event {
                 TraceEvent::Fault(Fault::Crash(_) | Fault::Restart(_) | Fault::Isolate(_) | Fault::Heal) => {
                     true

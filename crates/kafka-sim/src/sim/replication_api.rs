@@ -9,7 +9,6 @@ use crate::invariants::InvariantViolation;
 use crate::kernel::{Fault, TraceEvent};
 use crate::record::{RecordId, TopicIdx, TopicPartition};
 use crate::replication::log::{LogAppendInfo, PartitionLog};
-use crate::view::PartitionView;
 use std::sync::Arc;
 
 impl Simulation {
@@ -197,40 +196,5 @@ impl Simulation {
             .collect();
         checker.check_isr_logs(now, tp, &logs, hw);
         self.checker = checker;
-    }
-
-    /// The partitions as ZooKeeper's registrations and the brokers' logs show them.
-    pub(super) fn partition_views(&self) -> Vec<PartitionView> {
-        let zk = self.zookeeper();
-        zk.partition_states()
-            .iter()
-            .map(|(tp, reg)| {
-                let topic = zk
-                    .topics()
-                    .iter()
-                    .find(|t| t.idx == tp.topic)
-                    .map_or_else(String::new, |t| t.name.clone());
-                let leo = |b: BrokerId| {
-                    self.broker(b)
-                        .and_then(|n| n.partition(*tp))
-                        .map_or(0, |h| h.log.log_end_offset())
-                };
-                let high_watermark = reg
-                    .leader
-                    .filter(|l| self.broker_node(*l).is_some_and(|n| self.kernel.is_up(n)))
-                    .and_then(|l| self.broker(l)?.partition(*tp))
-                    .map_or(-1, |h| h.log.high_watermark());
-                PartitionView {
-                    topic,
-                    partition: tp.partition,
-                    leader: reg.leader,
-                    leader_epoch: reg.leader_epoch,
-                    replicas: reg.replicas.clone(),
-                    isr: reg.isr.clone(),
-                    high_watermark,
-                    log_end_offsets: reg.replicas.iter().map(|b| (*b, leo(*b))).collect(),
-                }
-            })
-            .collect()
     }
 }

@@ -215,6 +215,11 @@ impl Simulation {
                 }
             })
         });
+        // The event log says so, as the issue asks: an application restarts its producer.
+        self.log_event(crate::view::Narration::ProducerRestarted {
+            producer: producer.to_string(),
+            changes: vec![(name.to_string(), value.to_string())],
+        });
         Ok(config)
     }
 

@@ -174,6 +174,10 @@ pub struct MemberView {
     pub client_id: String,
     /// Its partitions in the current generation.
     pub assignment: Vec<NamedPartition>,
+    /// When the coordinator last heard from it (join, sync, heartbeat, commit).
+    pub last_heard: SimTime,
+    /// The session timeout it joined with, ms.
+    pub session_timeout_ms: i32,
 }
 
 /// One group as the view shows it (for the UI, `kafka-consumer-groups --describe` and reports).
@@ -408,6 +412,8 @@ impl GroupCoordinator {
                         instance_id: m.instance_id.clone(),
                         client_id: m.client_id.clone(),
                         assignment: m.assignment.clone(),
+                        last_heard: m.last_heard,
+                        session_timeout_ms: m.session_timeout_ms,
                     })
                     .collect(),
                 committed: g.committed.iter().map(|(p, o)| (p.clone(), *o)).collect(),
