@@ -96,8 +96,10 @@ pub const PANIC_BANNER_ID: &str = "panic-banner";
 /// `index.html` (outside the app's DOM, so it shows however broken the app is), in the page's language,
 /// with a Reload button: the last session is in the URL and in storage, so the reload restores it.
 pub fn install_panic_hook() {
+    // Through Yew: a plain `std::panic::set_hook` would be replaced by Yew's default hook when the
+    // app renders.
     #[cfg(target_arch = "wasm32")]
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("Kafka Playground: {info}").into());
         show_panic_banner();
     }));

@@ -50,6 +50,7 @@ fn header(lang: Lang, playing: bool) -> String {
         playing,
         speed: Speed::REAL_TIME,
         timeline_end: SimTime::from_secs(60),
+        seeking: None,
         at_start: false,
         copied: true,
         on_action: Callback::noop(),

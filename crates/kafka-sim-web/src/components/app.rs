@@ -138,6 +138,7 @@ pub fn App(props: &AppProps) -> Html {
                 playing={state.playing()}
                 speed={state.speed()}
                 timeline_end={state.timeline_end()}
+                seeking={state.chasing()}
                 at_start={state.step_count() == 0}
                 copied={state.notice() == Some(&Notice::LinkCopied)}
                 {on_action}

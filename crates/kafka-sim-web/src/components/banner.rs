@@ -29,10 +29,10 @@ pub fn NoticeBanner(props: &NoticeBannerProps) -> Html {
     let (title, detail, link): (String, String, Option<String>) = match &props.notice {
         Notice::BadLink(reason) => (
             t(lang, Key::BadLink).to_string(),
-            format!("{reason}. {}", t(lang, Key::BadLinkFallback)),
+            format!("{}. {}", sentence(reason), t(lang, Key::BadLinkFallback)),
             None,
         ),
-        Notice::LoadFailed(reason) => (t(lang, Key::LoadFailed).to_string(), reason.clone(), None),
+        Notice::LoadFailed(reason) => (t(lang, Key::LoadFailed).to_string(), sentence(reason), None),
         Notice::Refused(message) => (
             t(lang, Key::InvalidValue).to_string(),
             msg::invalid_value(lang, message),
@@ -72,4 +72,13 @@ pub fn NoticeBanner(props: &NoticeBannerProps) -> Html {
             <button type="button" class="button quiet" onclick={ondismiss}>{ t(lang, Key::Dismiss) }</button>
         </div>
     }
+}
+
+/// The core's error text as a sentence: its first letter in capitals (`the permalink is damaged…` →
+/// `The permalink is damaged…`).
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

@@ -32,6 +32,9 @@ pub struct HeaderProps {
     pub speed: Speed,
     /// The end of the timeline.
     pub timeline_end: SimTime,
+    /// Where a forward seek is heading (the timeline shows it rather than the clock catching up).
+    #[prop_or_default]
+    pub seeking: Option<SimTime>,
     /// Whether the run is at its start (nothing to step back to).
     pub at_start: bool,
     /// Whether the permalink was just copied.
@@ -64,18 +67,18 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <div class="controls">
                     <button type="button" class="button step-back" onclick={act(Action::StepBack)}
                             disabled={props.at_start}>
-                        <span class="icon" aria-hidden="true">{ "⏮" }</span>
+                        <span class="icon" aria-hidden="true">{ "|◀" }</span>
                         <span>{ t(lang, Key::StepBack) }</span>
                     </button>
                     <PlayPause {lang} playing={props.playing} on_action={&props.on_action} />
                     <button type="button" class="button step" onclick={act(Action::Step)}>
                         <span>{ t(lang, Key::Step) }</span>
-                        <span class="icon" aria-hidden="true">{ "⏭" }</span>
+                        <span class="icon" aria-hidden="true">{ "▶|" }</span>
                     </button>
                 </div>
                 <SpeedControl {lang} speed={props.speed}
                               on_change={props.on_action.reform(Action::SetSpeed)} />
-                <Timeline {lang} now={props.now} end={props.timeline_end}
+                <Timeline {lang} now={props.seeking.unwrap_or(props.now)} end={props.timeline_end}
                           on_seek={props.on_action.reform(Action::Seek)} />
             </div>
         </header>

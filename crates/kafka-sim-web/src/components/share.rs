@@ -22,7 +22,7 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
     html! {
         <div class="share">
             <button type="button" class="button share-button" {onclick}>
-                <span class="icon" aria-hidden="true">{ "🔗" }</span>
+                <span class="icon" aria-hidden="true">{ "↗" }</span>
                 <span>{ t(props.lang, Key::Share) }</span>
             </button>
             <span class="share-status" role="status">
