@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
-use kafka_sim::session::{Permalink, PermalinkError, Session};
+use kafka_sim::session::{Permalink, PermalinkError, Position, Session};
 
 use crate::i18n::{self, Lang};
 use crate::state::Notice;
-use crate::state::scenarios::{default_session, session_from_permalink};
+use crate::state::scenarios::{default_session, open_permalink};
 
 /// The `localStorage` key of the last session (its permalink's JSON).
 pub const SESSION_KEY: &str = "kafka-playground.session";
@@ -174,6 +174,8 @@ pub enum Origin {
 pub struct Startup {
     /// The session.
     pub session: Session,
+    /// The position the session still has to reach (a long permalink, replayed over frames).
+    pub resume: Option<Position>,
     /// Where it came from.
     pub origin: Origin,
     /// A notice to show (a bad link).
@@ -188,16 +190,18 @@ pub fn start(url: &str, store: &dyn KeyValue) -> Startup {
     if let Some(link) = read_link(url) {
         let opened = link
             .map_err(|e| e.to_string())
-            .and_then(|l| session_from_permalink(&l).map_err(|e| e.to_string()));
+            .and_then(|l| open_permalink(&l).map_err(|e| e.to_string()));
         return match opened {
-            Ok(session) => Startup {
+            Ok((session, resume)) => Startup {
                 session,
+                resume,
                 origin: Origin::Url,
                 notice: None,
                 persist: true,
             },
             Err(reason) => Startup {
                 session: default_session(),
+                resume: None,
                 origin: Origin::Default,
                 notice: Some(Notice::BadLink(reason)),
                 persist: false,
@@ -206,16 +210,18 @@ pub fn start(url: &str, store: &dyn KeyValue) -> Startup {
     }
     let stored = stored_session(store)
         .and_then(Result::ok)
-        .and_then(|l| session_from_permalink(&l).ok());
+        .and_then(|l| open_permalink(&l).ok());
     match stored {
-        Some(session) => Startup {
+        Some((session, resume)) => Startup {
             session,
+            resume,
             origin: Origin::Stored,
             notice: None,
             persist: true,
         },
         None => Startup {
             session: default_session(),
+            resume: None,
             origin: Origin::Default,
             notice: None,
             persist: true,
@@ -260,6 +266,18 @@ mod tests {
         assert_eq!(started.session.trace_hash(), s.trace_hash());
         assert_eq!(started.session.position(), s.position());
         assert_eq!(started.notice, None);
+    }
+
+    #[test]
+    fn a_long_permalink_is_left_to_resume() {
+        let mut s = acted();
+        s.run_until(SimTime::from_secs(7));
+        let url = url_with_link("http://h/", &s.permalink());
+        let mut started = start(&url, &MemoryStore::default());
+        assert_eq!(started.resume, Some(s.position()));
+        assert_eq!(started.session.now(), SimTime::ZERO);
+        started.session.seek_position(s.position());
+        assert_eq!(started.session.trace_hash(), s.trace_hash());
     }
 
     #[test]

@@ -192,3 +192,28 @@ test('load figure: from navigation to an interactive page', async ({ page }) => 
   // Issue 5's target is 1 s on localhost; the bound here is loose because the test machine is shared.
   expect(ms).toBeLessThan(5_000);
 });
+
+test('a permalink far into the run is reached over frames, to the same trace hash', async ({ page, browser }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  // Seek to 12 s with the keyboard: Home, then two PageUps of a tenth of the 60 s timeline.
+  const timeline = page.getByRole('slider', { name: 'Timeline' });
+  await timeline.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('PageUp');
+  await expect.poll(() => clockSeconds(page), { timeout: 30_000 }).toBe(12);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const hash = await traceHash(page);
+  await page.getByRole('button', { name: 'Share' }).click();
+  const copied: string = await page.evaluate(() => navigator.clipboard.readText());
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(copied);
+  await expect(other.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await expect.poll(() => traceHash(other), { timeout: 30_000 }).toBe(hash);
+  await shot(other, 'resumed');
+  await fresh.close();
+  expect(errors, errors.join('\n')).toEqual([]);
+});

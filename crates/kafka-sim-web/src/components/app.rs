@@ -47,6 +47,7 @@ pub fn App(props: &AppProps) -> Html {
                 .with_lang(lang)
                 .with_notice(startup.notice)
                 .with_persist(startup.persist)
+                .with_resume(startup.resume)
         })
     };
     let lang = state.lang();
@@ -61,16 +62,14 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     // The session: kept in storage and in the URL after every change, and about once a second while
-    // it plays. Not after a bad link until the user acts, so the stored session survives.
+    // it plays. Not after a bad link until the user acts, so the stored session survives, nor while an
+    // opened permalink's position is still being reached.
     {
         let (store, state) = (store.clone(), state.clone());
-        let key = (
-            state.revision(),
-            state.frame() / SAVE_EVERY_FRAMES,
-            state.persist(),
-        );
-        use_effect_with(key, move |&(_, _, persist)| {
-            if persist {
+        let save = state.persist() && !state.resuming();
+        let key = (state.revision(), state.frame() / SAVE_EVERY_FRAMES, save);
+        use_effect_with(key, move |&(_, _, save)| {
+            if save {
                 let link = state.permalink();
                 storage::save_session(store.get(), &link);
                 let url = browser::current_url();

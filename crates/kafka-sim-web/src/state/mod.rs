@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use kafka_sim::session::{Command, MAX_PERMALINK_TIME, Permalink, Session};
+use kafka_sim::session::{Command, MAX_PERMALINK_TIME, Permalink, Position, Session};
 use kafka_sim::{SimTime, SimView};
 use yew::Reducible;
 
@@ -128,6 +128,7 @@ pub struct AppState {
     speed: Speed,
     frame: u64,
     chase: Option<SimTime>,
+    resume: Option<Position>,
     lang: Lang,
     notice: Option<Notice>,
     revision: u64,
@@ -147,6 +148,7 @@ impl AppState {
             speed: Speed::default(),
             frame: 0,
             chase: None,
+            resume: None,
             lang: Lang::default(),
             notice: None,
             revision: 0,
@@ -167,6 +169,12 @@ impl AppState {
     /// Shows `notice` from the start.
     pub fn with_notice(mut self, notice: Option<Notice>) -> AppState {
         self.notice = notice;
+        self
+    }
+    /// Leaves `position` (of a long permalink) to reach over the next frames, within the frame budget.
+    pub fn with_resume(mut self, position: Option<Position>) -> AppState {
+        self.resume = position;
+        self.chase = position.map(|p| p.at);
         self
     }
     /// Whether the session may be saved (to storage and the URL) before the user acts: false after a
@@ -195,6 +203,10 @@ impl AppState {
     /// Where a forward seek is heading, while it runs over the next frames.
     pub fn chasing(&self) -> Option<SimTime> {
         self.chase
+    }
+    /// Whether an opened permalink's position is still being reached (nothing is saved meanwhile).
+    pub fn resuming(&self) -> bool {
+        self.resume.is_some()
     }
     /// Whether the animation loop should run (playing, or a forward seek under way).
     pub fn running(&self) -> bool {
@@ -275,6 +287,7 @@ impl AppState {
             session,
             playing: false,
             chase: None,
+            resume: None,
             notice: None,
             ..self.changed(false)
         }
@@ -294,6 +307,12 @@ impl AppState {
         next.frame = self.frame.wrapping_add(1);
         if reached {
             next.chase = None;
+            if let Some(pos) = self.resume {
+                self.session.with_mut(|s| s.seek_position(pos));
+                next.view = Rc::new(self.session.view());
+                next.resume = None;
+                next.revision = self.revision.wrapping_add(1);
+            }
         }
         if self.playing && next.now() >= MAX_PERMALINK_TIME {
             next.playing = false;
@@ -307,6 +326,29 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Acting on the run first finishes reaching an opened permalink's position, so the action lands
+        // where the user sees it and the link's later actions are not dropped by a fork.
+        let settles = matches!(
+            action,
+            Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_)
+        );
+        let this = match self.resume {
+            Some(pos) if settles => {
+                self.session.with_mut(|s| s.seek_position(pos));
+                Rc::new(AppState {
+                    resume: None,
+                    chase: None,
+                    ..self.changed(true)
+                })
+            }
+            _ => self,
+        };
+        this.reduce_settled(action)
+    }
+}
+
+impl AppState {
+    fn reduce_settled(self: Rc<Self>, action: Action) -> Rc<Self> {
         let next = match action {
             Action::Play if !self.playing => AppState {
                 playing: true,
@@ -367,8 +409,8 @@ impl Reducible for AppState {
                     Err(e) => self.failed(e.to_string()),
                 }
             }
-            Action::Open(link) => match scenarios::session_from_permalink(&link) {
-                Ok(session) => self.replaced(session),
+            Action::Open(link) => match scenarios::open_permalink(&link) {
+                Ok((session, resume)) => self.replaced(session).with_resume(resume),
                 Err(e) => self.failed(e.to_string()),
             },
             Action::SetLang(lang) if lang != self.lang => AppState {

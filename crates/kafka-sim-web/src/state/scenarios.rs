@@ -1,8 +1,13 @@
 //! The scenarios the page offers, embedded from `tests/scenarios/` (the same files the CLI runs), and
 //! building [`Session`]s from them or from a [`Permalink`].
 
+use kafka_sim::SimTime;
 use kafka_sim::scenario::Scenario;
-use kafka_sim::session::{Permalink, ScenarioSource, Session};
+use kafka_sim::session::{Permalink, Position, ScenarioSource, Session};
+
+/// Permalinks pointing at most this far into the run are replayed at once when opened; later ones are
+/// reached over the next animation frames, within the frame budget ([`open_permalink`]).
+pub const REPLAY_AT_ONCE: SimTime = SimTime::from_secs(5);
 
 /// The scenario a fresh page shows: the seed's system.
 pub const DEFAULT_SCENARIO: &str = "seed-reserve";
@@ -113,6 +118,19 @@ pub fn session_from_permalink(link: &Permalink) -> Result<Session, LoadError> {
         .map_err(|e| LoadError::Spec(e.to_string()))?;
     session.seek_position(link.position);
     Ok(session)
+}
+
+/// The session `link` describes. Within [`REPLAY_AT_ONCE`] it is replayed to its position at once
+/// (`None` left to do); further, it is returned at time zero with the position still to reach, so the
+/// page can get there over several frames instead of freezing.
+pub fn open_permalink(link: &Permalink) -> Result<(Session, Option<Position>), LoadError> {
+    if link.position.at <= REPLAY_AT_ONCE {
+        return session_from_permalink(link).map(|s| (s, None));
+    }
+    let scenario = scenario_of(&link.scenario)?;
+    let session = Session::with_log(link.scenario.clone(), scenario, link.seed, link.actions.clone())
+        .map_err(|e| LoadError::Spec(e.to_string()))?;
+    Ok((session, Some(link.position)))
 }
 
 /// The default session: the seed's system with its seed.

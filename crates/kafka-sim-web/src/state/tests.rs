@@ -179,3 +179,37 @@ fn bad_links_keep_persistence_off_until_the_user_acts() {
     let s = s.reduce(Action::Play);
     assert!(s.persist());
 }
+
+#[test]
+fn a_long_permalink_resumes_over_frames_and_acting_settles_it_first() {
+    let s = state()
+        .reduce(Action::Seek(SimTime::from_secs(6)))
+        .reduce(Action::Frame { wall_ms: 0.0 });
+    let s = s
+        .reduce(Action::Frame { wall_ms: 0.0 })
+        .reduce(Action::Frame { wall_ms: 0.0 });
+    assert_eq!(s.now(), SimTime::from_secs(6));
+    let s = s
+        .reduce(Action::Apply(Command::CrashBroker { broker: 2 }))
+        .reduce(Action::Step);
+    let (link, hash) = (s.permalink(), s.trace_hash());
+
+    let opened = state().reduce(Action::Open(link.clone()));
+    assert!(opened.resuming() && opened.running());
+    assert_eq!(opened.now(), SimTime::ZERO);
+    let mut r = opened;
+    for _ in 0..100 {
+        if !r.resuming() {
+            break;
+        }
+        r = r.reduce(Action::Frame { wall_ms: 16.0 });
+    }
+    assert!(!r.resuming() && !r.running());
+    assert_eq!(r.trace_hash(), hash);
+
+    // A Step while resuming lands after the link's position, with its actions kept.
+    let r = state().reduce(Action::Open(link)).reduce(Action::Step);
+    assert!(!r.resuming());
+    assert_eq!(r.actions(), 1);
+    assert_eq!(r.step_count(), s.step_count() + 1);
+}
