@@ -160,3 +160,34 @@ fn a_bad_permalink_shows_a_clear_message_and_the_default_scenario() {
         );
     }
 }
+
+#[test]
+fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
+    use kafka_sim::view::FlightView;
+    use kafka_sim::{SimSpec, Simulation};
+    use kafka_sim_web::components::{ClusterView, ClusterViewProps};
+    use std::rc::Rc;
+
+    let mut view = Simulation::new(SimSpec::default()).unwrap().view();
+    let zk = view.nodes[0].id;
+    let b2 = view.nodes.iter().find(|n| n.name == "Broker 2").unwrap().id;
+    for n in &mut view.nodes {
+        n.up = n.id != b2;
+        n.controller = n.name == "Broker 1";
+    }
+    view.now = SimTime::from_micros(1_500);
+    view.in_flight = vec![FlightView {
+        from: zk,
+        to: b2,
+        sent_at: SimTime::from_millis(1),
+        deliver_at: SimTime::from_millis(2),
+        label: "ZkPing".into(),
+    }];
+    let props = ClusterViewProps { view: Rc::new(view) };
+    let html = render::<ClusterView>(props);
+    assert!(html.contains("node-down"), "{html}");
+    assert!(html.contains("down · no session"), "{html}");
+    assert_eq!(html.matches(">controller<").count(), 1, "{html}");
+    assert_eq!(html.matches(r#"class="flight""#).count(), 1, "{html}");
+    assert!(html.contains("<title>ZkPing</title>"), "{html}");
+}
