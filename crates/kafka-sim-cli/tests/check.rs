@@ -14,7 +14,7 @@ fn the_seed_scenario_is_ok() {
         stdout.lines().next(),
         Some(
             format!(
-                "{path}: ok — 3 brokers, 1 topic (reserve: 3 partitions, RF 3), 1 producer, 0 faults, 60s"
+                "{path}: ok — 3 brokers, 1 topic (reserve: 3 partitions, RF 3), 1 producer, 1 consumer group (data-platform-group: 3 members on reserve, commit manual), 0 faults, 60s"
             )
             .as_str()
         )

@@ -3,7 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     // The handle is not needed: the app lives as long as the page.
-    let _app = kafka_sim_web::mount_to_body();
+    let _app = kafka_sim_web::start_page();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -5,9 +5,13 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use kafka_sim::SimSpec;
+use kafka_sim::SimTime;
+use kafka_sim_web::components::{Header, HeaderProps};
+use kafka_sim_web::i18n::{Key, Lang, has_hangul, t};
+use kafka_sim_web::speed::Speed;
+use kafka_sim_web::storage::{self, Store};
 use kafka_sim_web::{App, AppProps};
-use yew::LocalServerRenderer;
+use yew::{BaseComponent, Callback, LocalServerRenderer};
 
 /// Polls a future that needs no runtime (the local server renderer does not spawn) to completion.
 fn block_on<F: Future>(future: F) -> F::Output {
@@ -21,27 +25,105 @@ fn block_on<F: Future>(future: F) -> F::Output {
     panic!("rendering did not finish");
 }
 
-fn render(spec: SimSpec) -> String {
+fn render<C: BaseComponent>(props: C::Properties) -> String {
     block_on(
-        LocalServerRenderer::<App>::with_props(AppProps { spec })
+        LocalServerRenderer::<C>::with_props(props)
             .hydratable(false)
             .render(),
     )
 }
 
-#[test]
-fn the_page_has_a_title_a_clock_and_controls() {
-    let html = render(SimSpec::default());
-    assert!(html.contains("Kafka Playground"), "{html}");
-    assert!(html.contains(">Play<"), "{html}");
-    assert!(html.contains("0.000 s"), "{html}");
-    assert!(html.contains(r#"aria-label="Speed""#), "{html}");
-    assert!(html.contains("1×"), "{html}");
+fn page(url: &str, lang: Lang, store: Store) -> String {
+    render::<App>(AppProps {
+        url: Some(url.to_string().into()),
+        lang: Some(lang),
+        store: Some(store),
+    })
+}
+
+fn header(lang: Lang, playing: bool) -> String {
+    render::<Header>(HeaderProps {
+        lang,
+        scenario: Some("seed-reserve".into()),
+        seed: 42,
+        now: SimTime::from_millis(12_345),
+        playing,
+        speed: Speed::REAL_TIME,
+        timeline_end: SimTime::from_secs(60),
+        seeking: None,
+        at_start: false,
+        copied: true,
+        on_action: Callback::noop(),
+        on_share: Callback::noop(),
+    })
 }
 
 #[test]
-fn the_seed_cluster_has_zookeeper_and_three_broker_regions() {
-    let html = render(SimSpec::default());
+fn the_header_has_every_control_with_its_accessible_name() {
+    let html = header(Lang::En, false);
+    for name in ["Play", "Step", "Step back", "Share"] {
+        assert!(html.contains(&format!("<span>{name}</span>")), "{name}: {html}");
+    }
+    assert!(!html.contains("<span>Pause</span>"), "{html}");
+    assert!(html.contains(r#"aria-label="Speed""#), "{html}");
+    assert!(html.contains(r#"aria-label="Timeline""#), "{html}");
+    assert!(html.contains(r#"aria-label="Simulated time""#), "{html}");
+    assert!(html.contains(r#"role="group" aria-label="Language""#), "{html}");
+    assert!(html.contains(">Scenario<") && html.contains(">Seed<"), "{html}");
+    assert!(html.contains("12.345 s"), "{html}");
+    assert!(
+        html.contains(r#"max="60000""#),
+        "the timeline runs to the scenario's end: {html}"
+    );
+    assert!(
+        html.contains(r#"value="12300""#) || html.contains(r#"value="12345""#),
+        "{html}"
+    );
+    assert!(html.contains("Link copied"), "{html}");
+    assert!(
+        html.contains(r#"<option value="seed-reserve" selected"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="42""#), "{html}");
+    assert!(html.contains("한국어") && html.contains("English"), "{html}");
+    assert!(html.contains(r#"aria-pressed="true""#), "{html}");
+    let playing = header(Lang::En, true);
+    assert!(playing.contains("<span>Pause</span>") && !playing.contains("<span>Play</span>"));
+}
+
+#[test]
+fn the_header_speaks_korean() {
+    let html = header(Lang::Ko, true);
+    for key in [
+        Key::AppTitle,
+        Key::Pause,
+        Key::Step,
+        Key::StepBack,
+        Key::Share,
+        Key::LinkCopied,
+    ] {
+        assert!(html.contains(t(Lang::Ko, key)), "{key:?}: {html}");
+    }
+    for key in [Key::Speed, Key::Timeline, Key::Language] {
+        assert!(
+            html.contains(&format!(r#"aria-label="{}""#, t(Lang::Ko, key))),
+            "{key:?}: {html}"
+        );
+    }
+    for english in [">Play<", ">Step back<", ">Share<", ">Scenario<", "Link copied"] {
+        assert!(!html.contains(english), "{english} left in Korean: {html}");
+    }
+    assert!(has_hangul(&html));
+}
+
+#[test]
+fn the_default_page_is_the_seeds_system_with_an_about_panel() {
+    let html = page("http://h/", Lang::En, Store::memory());
+    assert!(html.contains("Kafka Playground"), "{html}");
+    assert!(html.contains(">Play<"), "{html}");
+    assert!(html.contains("0.000 s"), "{html}");
+    assert!(html.contains("About this run"), "{html}");
+    assert!(html.contains(r#"class="trace-hash""#), "{html}");
     for name in ["ZooKeeper", "Broker 1", "Broker 2", "Broker 3"] {
         assert!(
             html.contains(&format!(r#"role="region" aria-label="{name}""#)),
@@ -49,22 +131,40 @@ fn the_seed_cluster_has_zookeeper_and_three_broker_regions() {
         );
     }
     assert!(!html.contains(r#"aria-label="Broker 4""#));
+    assert!(!html.contains(r#"role="alert""#), "{html}");
 }
 
 #[test]
-fn a_bad_spec_shows_an_error_instead_of_panicking() {
-    // Whether 0 brokers is rejected is the kernel's call; either way the page must render.
-    let html = render(SimSpec {
-        brokers: 0,
-        ..SimSpec::default()
-    });
-    assert!(html.contains("Kafka Playground"), "{html}");
+fn a_permalink_url_opens_its_run_and_shows_its_trace_hash() {
+    use kafka_sim::session::Command;
+    let mut s = kafka_sim_web::state::scenarios::default_session();
+    s.run_until(SimTime::from_millis(2_000));
+    s.apply(Command::CrashBroker { broker: 3 }).unwrap();
+    s.run_until(SimTime::from_millis(2_500));
+    let url = storage::url_with_link("http://h/", &s.permalink());
+    let html = page(&url, Lang::En, Store::memory());
+    assert!(html.contains(&format!("{:016x}", s.trace_hash())), "{html}");
+    assert!(html.contains("2.500 s"), "{html}");
+}
+
+#[test]
+fn a_bad_permalink_shows_a_clear_message_and_the_default_scenario() {
+    for lang in Lang::ALL {
+        let html = page("http://h/#p=k1.garbage", lang, Store::memory());
+        assert!(html.contains(r#"role="alert""#), "{html}");
+        assert!(html.contains(t(lang, Key::BadLink)), "{html}");
+        assert!(html.contains("0.000 s"), "{html}");
+        assert!(
+            html.contains(r#"<option value="seed-reserve" selected"#),
+            "{html}"
+        );
+    }
 }
 
 #[test]
 fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
     use kafka_sim::view::FlightView;
-    use kafka_sim::{SimTime, Simulation};
+    use kafka_sim::{SimSpec, Simulation};
     use kafka_sim_web::components::{ClusterView, ClusterViewProps};
     use std::rc::Rc;
 
@@ -86,11 +186,7 @@ fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
         progress: 0.5,
     }];
     let props = ClusterViewProps { view: Rc::new(view) };
-    let html = block_on(
-        LocalServerRenderer::<ClusterView>::with_props(props)
-            .hydratable(false)
-            .render(),
-    );
+    let html = render::<ClusterView>(props);
     assert!(html.contains("node-down"), "{html}");
     assert!(html.contains("down · no session"), "{html}");
     assert_eq!(html.matches(">controller<").count(), 1, "{html}");

@@ -4,6 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo::timers::future::TimeoutFuture;
+use kafka_sim_web::AppProps;
+use kafka_sim_web::i18n::Lang;
+use kafka_sim_web::storage::Store;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element};
 
@@ -21,6 +24,24 @@ fn fresh_root() -> Element {
     root
 }
 
+/// Mounts a fresh app in English on the default scenario, with its own in-memory store (tests share
+/// the page's `localStorage` and URL, so they must not read them).
+fn mount_fresh(root: &Element) -> yew::AppHandle<kafka_sim_web::App> {
+    kafka_sim_web::mount_with(
+        root.clone(),
+        AppProps {
+            url: Some("http://test.invalid/".into()),
+            lang: Some(Lang::En),
+            store: Some(Store::memory()),
+        },
+    )
+}
+
+fn click(el: &Element) {
+    el.dispatch_event(&web_sys::MouseEvent::new("click").expect("event"))
+        .expect("click");
+}
+
 /// Yields to the browser until `selector` matches inside `root` (Yew renders on a microtask).
 async fn find(root: &Element, selector: &str) -> Option<Element> {
     for _ in 0..50 {
@@ -35,7 +56,7 @@ async fn find(root: &Element, selector: &str) -> Option<Element> {
 #[wasm_bindgen_test]
 async fn mounts_and_draws_three_brokers_and_zookeeper() {
     let root = fresh_root();
-    let app = kafka_sim_web::mount(root.clone());
+    let app = mount_fresh(&root);
 
     for name in ["Broker 1", "Broker 2", "Broker 3", "ZooKeeper"] {
         let selector = format!(r#"[role="region"][aria-label="{name}"]"#);
@@ -59,7 +80,7 @@ async fn mounts_and_draws_three_brokers_and_zookeeper() {
 #[wasm_bindgen_test]
 async fn play_advances_the_clock_and_pause_stops_it() {
     let root = fresh_root();
-    let app = kafka_sim_web::mount(root.clone());
+    let app = mount_fresh(&root);
     let play = find(&root, "button.play").await.expect("a Play button");
     let clock = find(&root, r#"[role="timer"]"#).await.expect("a clock");
     let read = || clock.text_content().unwrap_or_default();
@@ -86,6 +107,64 @@ async fn play_advances_the_clock_and_pause_stops_it() {
     TimeoutFuture::new(200).await;
     assert_eq!(read(), stopped, "the clock kept running after Pause");
 
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn step_moves_the_run_and_step_back_returns() {
+    let root = fresh_root();
+    let app = mount_fresh(&root);
+    let hash = find(&root, ".trace-hash")
+        .await
+        .expect("the about panel's trace hash");
+    let read = || hash.text_content().unwrap_or_default();
+    let step_back = find(&root, "button.step-back").await.expect("Step back");
+    assert!(
+        step_back.has_attribute("disabled"),
+        "nothing to step back to at the start"
+    );
+    let start = read();
+    let step = find(&root, "button.step").await.expect("Step");
+    click(&step);
+    TimeoutFuture::new(30).await;
+    let stepped = read();
+    assert_ne!(stepped, start, "Step changed nothing");
+    click(&step);
+    TimeoutFuture::new(30).await;
+    assert_ne!(read(), stepped);
+    click(&step_back);
+    TimeoutFuture::new(30).await;
+    assert_eq!(
+        read(),
+        stepped,
+        "Step back did not return to the earlier trace hash"
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_sets_html_lang_and_the_labels() {
+    let root = fresh_root();
+    let app = mount_fresh(&root);
+    let korean = find(&root, r#"button.lang[lang="ko"]"#)
+        .await
+        .expect("a 한국어 button");
+    click(&korean);
+    TimeoutFuture::new(30).await;
+    let html_lang = document()
+        .document_element()
+        .and_then(|h| h.get_attribute("lang"))
+        .unwrap_or_default();
+    assert_eq!(html_lang, "ko");
+    let play = find(&root, "button.play").await.expect("Play");
+    assert_eq!(play.text_content().unwrap_or_default().trim(), "▶재생");
+    let english = find(&root, r#"button.lang[lang="en"]"#)
+        .await
+        .expect("an English button");
+    click(&english);
+    TimeoutFuture::new(30).await;
     app.destroy();
     root.remove();
 }

@@ -1,87 +1,161 @@
-//! The root: builds the simulation, owns the state, runs the animation loop.
+//! The root: starts the session (from the URL, storage or the default scenario), owns the state, runs
+//! the animation loop, and does the side effects: storage, the URL, `<html lang>`, the clipboard.
 
 use gloo::render::{AnimationFrame, request_animation_frame};
-use kafka_sim::{SimSpec, Simulation};
 use yew::prelude::*;
 
-use super::{ClusterView, Header, StatusBar};
-use crate::speed::Speed;
-use crate::state::{Action, AppState, SharedSim};
+use super::{AboutPanel, ClusterView, Header, NoticeBanner};
+use crate::browser;
+use crate::i18n::Lang;
+use crate::state::{Action, AppState, Notice};
+use crate::storage::{self, Store};
 
-/// Properties of [`App`].
+/// How many animation frames pass between saves of a playing session (about one a second).
+pub const SAVE_EVERY_FRAMES: u64 = 60;
+
+/// Properties of [`App`]. The defaults are the browser's: its URL, `localStorage`, and the stored or
+/// preferred language.
 #[derive(Clone, Debug, Default, PartialEq, Properties)]
 pub struct AppProps {
-    /// The cluster to simulate; the seed's system by default.
+    /// The page URL to read a permalink from (`None`: `location.href`).
     #[prop_or_default]
-    pub spec: SimSpec,
+    pub url: Option<AttrValue>,
+    /// The language (`None`: the stored choice, else the browser's preference, else English).
+    #[prop_or_default]
+    pub lang: Option<Lang>,
+    /// Where the last session and the language are kept (`None`: `localStorage`).
+    #[prop_or_default]
+    pub store: Option<Store>,
 }
 
-/// The whole page: builds the simulation described by `spec` and shows it.
+/// The whole page.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let built = use_memo(props.spec.clone(), |spec| {
-        Simulation::new(spec.clone()).map(SharedSim::new)
+    let store = use_memo((), {
+        let store = props.store.clone();
+        move |_| store.unwrap_or_else(Store::browser)
     });
-    match &*built {
-        // Keyed by the spec: a new spec mounts a fresh playground with fresh state.
-        Ok(sim) => html! { <Playground key={format!("{:?}", props.spec)} sim={sim.clone()} /> },
-        Err(err) => html! {
-            <main class="app">
-                <h1>{ "Kafka Playground" }</h1>
-                <p role="alert" class="error">{ format!("This cluster cannot be built: {err}") }</p>
-            </main>
-        },
-    }
-}
-
-/// Properties of [`Playground`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct PlaygroundProps {
-    /// The simulation to show and drive.
-    pub sim: SharedSim,
-}
-
-/// The playground for one simulation: header, cluster picture and status bar, wired to the state.
-#[component]
-pub fn Playground(props: &PlaygroundProps) -> Html {
     let state = {
-        let sim = props.sim.clone();
-        use_reducer(move || AppState::new(sim))
+        let (store, url, lang) = ((*store).clone(), props.url.clone(), props.lang);
+        use_reducer(move || {
+            let url = url.map_or_else(browser::current_url, |u| u.to_string());
+            let startup = storage::start(&url, store.get());
+            let lang = lang
+                .or_else(|| storage::stored_lang(store.get()))
+                .unwrap_or_else(|| Lang::negotiate(browser::browser_languages().iter().map(String::as_str)));
+            AppState::new(startup.session)
+                .with_lang(lang)
+                .with_notice(startup.notice)
+                .with_persist(startup.persist)
+                .with_resume(startup.resume)
+        })
     };
+    let lang = state.lang();
+
+    // The language: `<html lang>`, the title, and remembered.
+    {
+        let store = store.clone();
+        use_effect_with(lang, move |&lang| {
+            browser::set_document_lang(lang);
+            storage::save_lang(store.get(), lang);
+        });
+    }
+
+    // The session: kept in storage and in the URL after every change, and about once a second while
+    // it plays. Not after a bad link until the user acts, so the stored session survives, nor while an
+    // opened permalink's position is still being reached.
+    {
+        let (store, state) = (store.clone(), state.clone());
+        let save = state.persist() && !state.resuming();
+        let key = (state.revision(), state.frame() / SAVE_EVERY_FRAMES, save);
+        use_effect_with(key, move |&(_, _, save)| {
+            if save {
+                let link = state.permalink();
+                storage::save_session(store.get(), &link);
+                let url = browser::current_url();
+                if !url.is_empty() {
+                    browser::replace_url(&storage::url_with_link(&url, &link));
+                }
+            }
+        });
+    }
 
     let on_frame = {
         let dispatch = state.dispatcher();
         Callback::from(move |wall_ms: f64| dispatch.dispatch(Action::Frame { wall_ms }))
     };
-    use_frame_loop(state.playing(), state.frame(), on_frame);
+    use_frame_loop(state.running(), state.frame(), on_frame);
 
-    let on_play = {
+    let on_action = {
         let dispatch = state.dispatcher();
-        Callback::from(move |()| dispatch.dispatch(Action::Play))
+        Callback::from(move |a: Action| dispatch.dispatch(a))
     };
-    let on_pause = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |()| dispatch.dispatch(Action::Pause))
-    };
-    let on_speed = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |speed: Speed| dispatch.dispatch(Action::SetSpeed(speed)))
+    let on_share = {
+        let (dispatch, state) = (state.dispatcher(), state.clone());
+        Callback::from(move |()| {
+            let url = storage::url_with_link(&browser::current_url(), &state.permalink());
+            browser::replace_url(&url);
+            let dispatch = dispatch.clone();
+            yew::platform::spawn_local(async move {
+                let notice = if browser::copy_to_clipboard(url.clone()).await {
+                    Notice::LinkCopied
+                } else {
+                    Notice::CopyFailed(url)
+                };
+                dispatch.dispatch(Action::Notify(notice));
+            });
+        })
     };
 
+    let notice = state.notice().cloned().map(|notice| {
+        let can_restore = matches!(notice, Notice::BadLink(_))
+            && storage::stored_session(store.get()).is_some_and(|r| r.is_ok());
+        let on_restore = {
+            let (dispatch, store) = (state.dispatcher(), store.clone());
+            Callback::from(move |()| {
+                if let Some(Ok(link)) = storage::stored_session(store.get()) {
+                    dispatch.dispatch(Action::Open(link));
+                }
+            })
+        };
+        let on_dismiss = {
+            let dispatch = state.dispatcher();
+            Callback::from(move |()| dispatch.dispatch(Action::DismissNotice))
+        };
+        html! { <NoticeBanner {lang} {notice} {can_restore} {on_restore} {on_dismiss} /> }
+    });
+
+    let scenario: Option<AttrValue> = state.scenario_name().map(AttrValue::from);
+    let view = state.view().clone();
     html! {
         <div class="app">
             <Header
+                {lang}
+                scenario={scenario.clone()}
+                seed={state.seed()}
                 now={state.now()}
                 playing={state.playing()}
                 speed={state.speed()}
-                {on_play}
-                {on_pause}
-                {on_speed}
+                timeline_end={state.timeline_end()}
+                seeking={state.chasing()}
+                at_start={state.step_count() == 0}
+                copied={state.notice() == Some(&Notice::LinkCopied)}
+                {on_action}
+                {on_share}
             />
+            { for notice }
             <main class="stage">
-                <ClusterView view={state.view().clone()} />
+                <ClusterView view={view.clone()} />
             </main>
-            <StatusBar view={state.view().clone()} />
+            <AboutPanel
+                {lang}
+                {scenario}
+                seed={state.seed()}
+                steps={state.step_count()}
+                events={view.events_processed}
+                actions={state.actions()}
+                trace_hash={state.trace_hash()}
+            />
         </div>
     }
 }

@@ -1,12 +1,22 @@
 //! The page's components. Each is a small function component that draws what it is given and
-//! reports what the user did through callbacks; only [`Playground`] holds state.
+//! reports what the user did through callbacks; only [`App`] holds state.
 
+mod about;
 mod app;
+mod banner;
 mod cluster;
 mod header;
+mod lang_switch;
+mod share;
 mod status;
+mod timeline;
 
-pub use app::{App, AppProps, Playground, PlaygroundProps, use_frame_loop};
+pub use about::{AboutPanel, AboutPanelProps};
+pub use app::{App, AppProps, SAVE_EVERY_FRAMES, use_frame_loop};
+pub use banner::{NoticeBanner, NoticeBannerProps};
 pub use cluster::{ClusterView, ClusterViewProps, NodeGlyph, NodeGlyphProps};
 pub use header::{Header, HeaderProps, format_clock};
+pub use lang_switch::{LangSwitch, LangSwitchProps};
+pub use share::{ShareButton, ShareButtonProps};
 pub use status::{StatusBar, StatusBarProps};
+pub use timeline::{TIMELINE_STEP_MS, Timeline, TimelineProps};

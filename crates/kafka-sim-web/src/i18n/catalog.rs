@@ -177,6 +177,21 @@ catalog! {
         AboutThisRun => "About this run", "이 실행에 대해";
         TraceHash => "Trace hash", "트레이스 해시";
         EventsProcessed => "Events processed", "처리한 이벤트";
+        StepsDone => "Steps done", "진행한 단계";
+        ActionsLogged => "Your actions", "사용자 조작";
+    }
+    "page shell" {
+        BadLink => "This link cannot be opened.", "이 링크를 열 수 없습니다.";
+        BadLinkFallback => "Showing the default scenario. Your last session is kept.",
+            "기본 시나리오를 보여 줍니다. 마지막 세션은 그대로 남아 있습니다.";
+        OpenLastSession => "Open my last session", "마지막 세션 열기";
+        LoadFailed => "This cannot be loaded.", "불러올 수 없습니다.";
+        CopyThisLink => "The clipboard is not available. Copy this link:",
+            "클립보드를 쓸 수 없습니다. 이 링크를 복사하세요:";
+        Permalink => "Permalink", "퍼머링크";
+        Dismiss => "Dismiss", "닫기";
+        Playing => "Playing", "재생 중";
+        Paused => "Paused", "일시정지됨";
     }
     "help" {
         Help => "Help", "도움말";
