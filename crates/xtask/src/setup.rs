@@ -137,6 +137,19 @@ fn tools(root: &Path, need: Need) -> Result<Vec<Tool>, String> {
             install: apt_install(&["chromium", "chromium-driver"]),
             after_install: None,
         });
+        // Without a Hangul font headless Chromium draws the Korean page as boxes in screenshots.
+        tools.push(Tool {
+            name: "Korean fonts (fonts-nanum)".into(),
+            check: Box::new(|| {
+                if Path::new("/usr/share/fonts/truetype/nanum").exists() {
+                    Ok(())
+                } else {
+                    Err("/usr/share/fonts/truetype/nanum not found".into())
+                }
+            }),
+            install: apt_install(&["fonts-nanum"]),
+            after_install: None,
+        });
         let e2e = root.join(E2E_DIR);
         let (check_dir, stamp_dir) = (e2e.clone(), e2e.clone());
         tools.push(Tool {
