@@ -2,11 +2,11 @@
 //! reports what the user did through callbacks; only [`Playground`] holds state.
 
 mod app;
-mod cluster;
+pub mod cluster;
 mod header;
 mod status;
 
 pub use app::{App, AppProps, Playground, PlaygroundProps, use_frame_loop};
-pub use cluster::{ClusterView, ClusterViewProps, NodeGlyph, NodeGlyphProps};
+pub use cluster::{BrokerMenu, BrokerMenuProps, ClusterView, ClusterViewProps};
 pub use header::{Header, HeaderProps, format_clock};
 pub use status::{StatusBar, StatusBarProps};
