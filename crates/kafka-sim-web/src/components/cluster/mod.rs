@@ -21,7 +21,7 @@ use yew::prelude::*;
 pub use broker::{arc_path, body_height};
 pub use flights::{DEFAULT_MAX_FLIGHTS, priority, thin_flights};
 pub use menu::{BrokerMenu, BrokerMenuProps, DEFAULT_LATENCY_MS, LATENCIES_MS};
-pub use replica::{STRIP_CELLS, is_internal};
+pub use replica::{STRIP_CELLS, is_internal, struck_cells};
 
 use crate::i18n::{Key, Lang, msg, t};
 use crate::layout::{Layout, Row, num};
@@ -121,8 +121,9 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         })?;
         let at = layout.node(node.id)?;
         let position = (
+            // Under the broker's box, so its replicas stay in sight while choosing.
             (at.x + 12.0) / layout.width * 100.0,
-            (at.y + 48.0) / layout.height * 100.0,
+            (at.y + at.h + 4.0) / layout.height * 100.0,
         );
         Some(html! {
             <BrokerMenu broker={b} up={node.up} {lang} {position}
@@ -153,6 +154,8 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
 
     html! {
         <div class="cluster-picture">
+            // The menu is placed in percentages of this box, which holds only the picture.
+            <div class="cluster-canvas">
             <svg
                 class="cluster"
                 viewBox={format!("0 0 {} {}", num(layout.width), num(layout.height))}
@@ -167,6 +170,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
                 { flights::flights(&layout, &view.in_flight, props.max_flights) }
             </svg>
             { for open_menu }
+            </div>
             <div class="cluster-footer">
                 { flights::legend(lang, shown, view.in_flight.len()) }
                 { for toggle }

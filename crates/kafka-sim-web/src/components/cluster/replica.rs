@@ -110,25 +110,29 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
         }
     });
     let struck = latest_struck(r).map(|s| {
-        let (from, to) = (s.from_offset.max(first), s.to_offset.min(leo));
-        let ghost = (from < to).then(|| {
-            let ghosts = (from..to).map(|o| {
-                html! {
-                    <rect class="cell cell-struck" x={num(cell_x(o))} y={num(struck_y)}
-                          width={num(CELL_W - 1.5)} height={num(CELL_H)} />
-                }
-            });
-            let (sx, ex, my) = (cell_x(from) - 1.0, cell_x(to) + 1.0, struck_y + CELL_H / 2.0);
+        // Aligned under their offsets when still in the strip's window; else (the log has moved on)
+        // the last of them, left-aligned: either way visibly there, and struck through.
+        let (from, to) = struck_cells(s, first, leo);
+        let start = if s.from_offset.max(first) < s.to_offset.min(leo) {
+            cell_x(from)
+        } else {
+            x0
+        };
+        let ghosts = (0..to - from).map(|i| {
             html! {
-                <>
-                    { for ghosts }
-                    <line class="strike" x1={num(sx)} y1={num(my)} x2={num(ex)} y2={num(my)} />
-                </>
+                <rect class="cell cell-struck" x={num(start + i as f64 * CELL_W)} y={num(struck_y)}
+                      width={num(CELL_W - 1.5)} height={num(CELL_H)} />
             }
         });
+        let (sx, ex, my) = (
+            start - 1.0,
+            start + (to - from) as f64 * CELL_W + 1.0,
+            struck_y + CELL_H / 2.0,
+        );
         html! {
             <g class="struck">
-                { for ghost }
+                { for ghosts }
+                <line class="strike" x1={num(sx)} y1={num(my)} x2={num(ex)} y2={num(my)} />
                 <text class="struck-label" x={num(x0)} y={num(struck_y + CELL_H + 10.0)}>
                     { format!("✂ {}", struck_label(lang, s)) }
                 </text>
@@ -158,6 +162,49 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
     }
 }
 
+/// The offsets of a truncation drawn as struck cells: those still in the strip's window
+/// `first..leo`, or else the last [`STRIP_CELLS`] removed.
+pub fn struck_cells(s: &StruckRange, first: i64, leo: i64) -> (i64, i64) {
+    let (from, to) = (s.from_offset.max(first), s.to_offset.min(leo));
+    if from < to {
+        (from, to)
+    } else {
+        (
+            (s.to_offset - STRIP_CELLS).max(s.from_offset),
+            s.to_offset.max(s.from_offset),
+        )
+    }
+}
+
 fn struck_label(lang: Lang, s: &StruckRange) -> String {
     msg::truncated(lang, s.records, s.from_offset, s.to_offset - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::SimTime;
+
+    fn range(from: i64, to: i64) -> StruckRange {
+        StruckRange {
+            at: SimTime::ZERO,
+            from_offset: from,
+            to_offset: to,
+            records: (to - from) as u64,
+        }
+    }
+
+    #[test]
+    fn struck_cells_sit_under_their_offsets_while_in_the_window() {
+        // Window 84..100: offsets 90..95 were removed and rewritten.
+        assert_eq!(struck_cells(&range(90, 95), 84, 100), (90, 95));
+        // Partly before the window: only the part inside.
+        assert_eq!(struck_cells(&range(70, 88), 84, 100), (84, 88));
+    }
+
+    #[test]
+    fn old_struck_records_show_their_last_sixteen() {
+        assert_eq!(struck_cells(&range(100, 500), 984, 1000), (484, 500));
+        assert_eq!(struck_cells(&range(100, 103), 984, 1000), (100, 103));
+    }
 }
