@@ -185,11 +185,11 @@ fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
         kind: kafka_sim::view::MessageKind::ZooKeeper,
         progress: 0.5,
     }];
-    let props = ClusterViewProps { view: Rc::new(view) };
+    let props = yew::props!(ClusterViewProps { view: Rc::new(view) });
     let html = render::<ClusterView>(props);
     assert!(html.contains("node-down"), "{html}");
-    assert!(html.contains("down · no session"), "{html}");
-    assert_eq!(html.matches(">controller<").count(), 1, "{html}");
-    assert_eq!(html.matches(r#"class="flight""#).count(), 1, "{html}");
+    assert!(html.contains("Crashed · No session"), "{html}");
+    assert_eq!(html.matches("★ Controller").count(), 1, "{html}");
+    assert_eq!(html.matches(r#"class="flight "#).count(), 1, "{html}");
     assert!(html.contains("<title>ZkPing</title>"), "{html}");
 }

@@ -4,7 +4,7 @@
 mod about;
 mod app;
 mod banner;
-mod cluster;
+pub mod cluster;
 mod header;
 mod lang_switch;
 mod share;
@@ -14,7 +14,7 @@ mod timeline;
 pub use about::{AboutPanel, AboutPanelProps};
 pub use app::{App, AppProps, SAVE_EVERY_FRAMES, use_frame_loop};
 pub use banner::{NoticeBanner, NoticeBannerProps};
-pub use cluster::{ClusterView, ClusterViewProps, NodeGlyph, NodeGlyphProps};
+pub use cluster::{BrokerMenu, BrokerMenuProps, ClusterView, ClusterViewProps};
 pub use header::{Header, HeaderProps, format_clock};
 pub use lang_switch::{LangSwitch, LangSwitchProps};
 pub use share::{ShareButton, ShareButtonProps};

@@ -201,6 +201,28 @@ catalog! {
         RequiredNoDefault => "none (required)", "없음 (필수)";
         NotAKafkaSetting => "not a Kafka setting", "Kafka 설정이 아님";
     }
+    "cluster picture" {
+        MessagesInFlight => "Messages in flight", "전송 중인 메시지";
+        LegendProduceRequest => "Produce request", "프로듀스 요청";
+        LegendProduceResponse => "Produce response", "프로듀스 응답";
+        LegendFollowerFetch => "Follower fetch", "팔로워 fetch 요청";
+        LegendConsumerFetch => "Consumer fetch", "컨슈머 fetch 요청";
+        LegendFetchResponse => "Fetch response", "fetch 응답";
+        LegendCommit => "Offset commit", "오프셋 커밋";
+        LegendJoinSync => "Join and sync group", "그룹 참여·동기화";
+        LegendOther => "Other messages (metadata, controller, ZooKeeper)", "기타 메시지 (메타데이터, 컨트롤러, ZooKeeper)";
+        ShowInternalReplicas => "Show __consumer_offsets replicas", "__consumer_offsets 복제본 보기";
+        HealNetwork => "Heal network", "네트워크 전체 복구";
+        Latency => "Latency", "지연 시간";
+        CloseMenu => "Close menu", "메뉴 닫기";
+        OutOfIsr => "Out of ISR", "ISR 밖";
+        Registered => "Registered", "등록됨";
+        NotRegistered => "Not registered", "등록 안 됨";
+        NoSession => "No session", "세션 없음";
+        Running => "Running", "실행 중";
+        Offline => "Offline", "오프라인";
+        BrokerMenuHint => "Enter or click: broker actions", "Enter 또는 클릭: 브로커 조작";
+    }
 }
 
 impl Key {

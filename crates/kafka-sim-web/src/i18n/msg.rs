@@ -205,3 +205,37 @@ pub fn invalid_value(lang: Lang, kafka_message: &str) -> String {
         Lang::Ko => format!("{kafka_message}. 마지막으로 유효했던 값을 유지합니다."),
     }
 }
+
+/// The broker menu's accessible name: "Broker 2 actions" / "브로커 2 조작".
+pub fn broker_actions(lang: Lang, id: u32) -> String {
+    match lang {
+        Lang::En => format!("Broker {id} actions"),
+        Lang::Ko => format!("브로커 {id} 조작"),
+    }
+}
+
+/// A truncation struck out in a replica strip: "Truncated 12 records (offsets 100–111)" /
+/// "레코드 12개 잘려 나감 (오프셋 100–111)". `to` is the last offset removed.
+pub fn truncated(lang: Lang, n: u64, from: i64, to: i64) -> String {
+    match lang {
+        Lang::En => format!("Truncated {} (offsets {from}–{to})", records(lang, n)),
+        Lang::Ko => format!("{} 잘려 나감 (오프셋 {from}–{to})", records(lang, n)),
+    }
+}
+
+/// How many messages in flight the picture draws: "Showing 200 of 1,234 messages" /
+/// "메시지 1,234개 중 200개 표시".
+pub fn flights_shown(lang: Lang, shown: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("Showing {} of {} messages", count(shown), count(total)),
+        Lang::Ko => format!("메시지 {}개 중 {}개 표시", count(total), count(shown)),
+    }
+}
+
+/// A hidden-replica count beside the toggle: "(3 hidden)" / "(3개 숨김)".
+pub fn hidden(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::En => format!("({} hidden)", count(n)),
+        Lang::Ko => format!("({}개 숨김)", count(n)),
+    }
+}
