@@ -5,6 +5,7 @@ mod app;
 mod cluster;
 mod header;
 mod status;
+pub mod tabs;
 
 pub use app::{App, AppProps, Playground, PlaygroundProps, use_frame_loop};
 pub use cluster::{ClusterView, ClusterViewProps, NodeGlyph, NodeGlyphProps};
