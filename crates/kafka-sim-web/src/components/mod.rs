@@ -10,6 +10,7 @@ mod lang_switch;
 mod share;
 mod status;
 mod timeline;
+pub mod tabs;
 
 pub use about::{AboutPanel, AboutPanelProps};
 pub use app::{App, AppProps, SAVE_EVERY_FRAMES, use_frame_loop};

@@ -223,6 +223,62 @@ catalog! {
         Offline => "Offline", "오프라인";
         BrokerMenuHint => "Enter or click: broker actions", "Enter 또는 클릭: 브로커 조작";
     }
+    "tabs below" {
+        TabsLabel => "Views of the run", "실행 살펴보기";
+        EventKindBroker => "Brokers and network", "브로커·네트워크";
+        EventKindElection => "Controller and elections", "컨트롤러·리더 선출";
+        EventKindIsr => "ISR changes", "ISR 변경";
+        EventKindProducer => "Producers", "프로듀서 이벤트";
+        EventKindGroup => "Groups and rebalances", "그룹과 리밸런스";
+        EventKindMember => "Group members", "그룹 멤버";
+        EventKindDataRisk => "Truncations and unclean elections", "로그 잘림·언클린 리더 선출";
+        NoEvents => "No events to show", "표시할 이벤트가 없습니다";
+        EventTime => "Time", "시각";
+        Throughput => "Throughput", "처리량";
+        AxisRecordsPerSecond => "records per second", "초당 레코드 수";
+        AxisMilliseconds => "milliseconds", "밀리초";
+        AxisRecords => "records", "레코드 수";
+        AxisSimulatedSeconds => "simulated time (s)", "시뮬레이션 시간 (초)";
+        LostRecords => "Lost", "유실";
+        DuplicatedRecords => "Duplicated", "중복";
+        SkippedRecords => "Skipped", "건너뜀";
+        LossChart => "Lost, duplicated and skipped records", "유실·중복·건너뛴 레코드";
+        Rebalance => "Rebalance", "리밸런스 시작";
+        NoMetrics => "No samples yet: the metrics are taken once per simulated second",
+            "아직 샘플이 없습니다. 지표는 시뮬레이션 시간 1초마다 수집됩니다";
+        AnomalySummary => "Summary", "요약";
+        RecordsSent => "Sent", "전송";
+        RecordsAcked => "Acknowledged", "확인됨(ack)";
+        Record => "Record", "레코드";
+        Offset => "Offset", "오프셋";
+        AllowedByContract => "Allowed by Kafka's contract for this configuration",
+            "이 설정에서는 Kafka가 허용하는 현상";
+        FindingsCapped => "Only the first findings of each kind are listed.",
+            "종류마다 처음 몇 건만 보여 줍니다.";
+        GroupDelivery => "Delivery to consumer groups", "컨슈머 그룹 전달 결과";
+        ProcessedTwice => "Processed twice", "두 번 처리됨";
+        CheckedAt => "Checked at", "검사 시각";
+        MessageLost => "Lost message", "유실된 메시지";
+        NoMessages => "No messages yet", "아직 메시지가 없습니다";
+        SequenceCaption => "The last messages between nodes; time runs downwards",
+            "노드 사이에 오간 최근 메시지 (시간은 위에서 아래로 흐른다)";
+        AboutLostWrite => "The producer was told these records were written, but no final log holds them.",
+            "프로듀서는 기록되었다는 확인(ack)을 받았지만 어느 최종 로그에도 남아 있지 않은 레코드다.";
+        AboutWrongOffset => "These records were acknowledged at one offset but sit at another.",
+            "확인(ack)받은 오프셋이 아닌 다른 오프셋에 들어 있는 레코드다.";
+        AboutInconsistentOffsets => "These offsets held one record and later another: readers disagree about them.",
+            "한 오프셋에 처음에는 어떤 레코드가, 나중에는 다른 레코드가 들어 있었다. 읽은 시점에 따라 결과가 다르다.";
+        AboutDuplicate => "These records are in the log more than once (a retry that had already landed).",
+            "로그에 두 번 이상 들어간 레코드다 (이미 기록된 배치를 재전송한 경우).";
+        AboutReordering => "These records are in the partition out of the order their producer sent them.",
+            "프로듀서가 보낸 순서와 다르게 파티션에 들어간 레코드다.";
+        AboutSkipped => "The group committed past these offsets without processing them: they will never be read again.",
+            "그룹이 처리하지 않은 채 커밋해 버린 오프셋이다. 이 레코드는 다시 읽히지 않는다.";
+        AboutUnconfirmedLoss => "Sent with acks=0 and not in the log: the producer was never promised anything.",
+            "acks=0으로 보내서 로그에 없는 레코드다. 프로듀서는 처음부터 아무 보장도 받지 않았다.";
+        AboutFailedButPresent => "The send failed, yet the record is in the log: the failure only meant the outcome was unknown.",
+            "전송은 실패로 끝났지만 로그에는 들어 있는 레코드다. 실패는 결과를 모른다는 뜻일 뿐이다.";
+    }
 }
 
 impl Key {

@@ -22,6 +22,8 @@ mod help_consumer;
 mod help_producer;
 mod help_topic;
 pub mod msg;
+pub mod narration;
+mod narration_ko;
 
 pub use catalog::Key;
 pub use help::{KafkaDefault, OptionHelp, Panel, help, options, options_for};
