@@ -4,6 +4,7 @@
 mod app;
 mod cluster;
 mod header;
+pub mod panels;
 mod status;
 
 pub use app::{App, AppProps, Playground, PlaygroundProps, use_frame_loop};
