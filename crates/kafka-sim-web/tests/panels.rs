@@ -325,6 +325,9 @@ fn the_group_panel_shows_member_cards_with_session_and_poll_numbers() {
         "the seed's heartbeat.interval.ms: {html}"
     );
     assert!(html.contains(">Add member<"));
+    if std::env::var_os("SHOW_HTML").is_some() {
+        println!("{html}");
+    }
 }
 
 #[test]
@@ -459,6 +462,31 @@ fn topic_and_broker_settings_are_named_and_say_when_they_apply() {
     );
     assert!(html.contains("next restart, as in Kafka"), "{html}");
     assert!(html.contains("Changing it needs a reset"), "{html}");
+
+    use kafka_sim_web::components::panels::edit::{broker_change, processing_change, topic_change};
+    assert_eq!(
+        topic_change("reserve", "min.insync.replicas", "0"),
+        Err("Invalid value 0 for configuration min.insync.replicas: Value must be at least 1".to_string())
+    );
+    assert_eq!(
+        topic_change("reserve", "min.insync.replicas", "2"),
+        Ok(Command::SetTopicConfig {
+            topic: "reserve".into(),
+            name: "min.insync.replicas".into(),
+            value: "2".into(),
+        })
+    );
+    assert!(topic_change("reserve", "unclean.leader.election.enable", "maybe").is_err());
+    assert!(broker_change("replica.lag.time.max.ms", "abc").is_err());
+    assert!(broker_change("replica.lag.time.max.ms", "10000").is_ok());
+    assert!(processing_change("data-platform-group", "-3").is_err());
+    assert_eq!(
+        processing_change("data-platform-group", "2.5"),
+        Ok(Command::SetProcessing {
+            group: "data-platform-group".into(),
+            per_record: SimTime::from_micros(2_500),
+        })
+    );
 }
 
 #[test]
