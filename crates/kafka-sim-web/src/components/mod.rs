@@ -7,10 +7,11 @@ mod banner;
 pub mod cluster;
 mod header;
 mod lang_switch;
+pub mod panels;
 mod share;
 mod status;
-mod timeline;
 pub mod tabs;
+mod timeline;
 
 pub use about::{AboutPanel, AboutPanelProps};
 pub use app::{App, AppProps, SAVE_EVERY_FRAMES, use_frame_loop};

@@ -279,6 +279,49 @@ catalog! {
         AboutFailedButPresent => "The send failed, yet the record is in the log: the failure only meant the outcome was unknown.",
             "전송은 실패로 끝났지만 로그에는 들어 있는 레코드다. 실패는 결과를 모른다는 뜻일 뿐이다.";
     }
+    "panels" {
+        Statistics => "Statistics", "통계";
+        StatFailed => "Failed", "실패";
+        StatRetries => "Batch retries", "배치 재시도";
+        P50Latency => "p50 latency", "p50 지연 시간";
+        Errors => "Errors", "오류";
+        ProducerDown => "The producer's process is down", "프로듀서 프로세스가 다운됨";
+        NullKeyHint => "Empty key: a null key, the sticky partitioner chooses the partition",
+            "빈 키: null 키이므로 sticky 파티셔너가 파티션을 고릅니다";
+        KeysIgnored => "partitioner.ignore.keys=true: the sticky partitioner chooses the partition",
+            "partitioner.ignore.keys=true라서 sticky 파티셔너가 파티션을 고릅니다";
+        SetByScenario => "Set by the scenario: a reset applies a new value", "시나리오가 정합니다: 초기화해야 새 값이 적용됩니다";
+        NeedsReset => "Changing it needs a reset: the topic is created anew", "바꾸려면 초기화가 필요합니다: 토픽을 새로 만듭니다";
+        AppliesAtRestart => "Applies at each broker's next restart, as in Kafka (a read-only broker config)",
+            "Kafka처럼 각 브로커가 다음에 재시작할 때 적용됩니다 (읽기 전용 브로커 설정)";
+        AppliesNow => "Applies now, as kafka-configs --alter does", "kafka-configs --alter처럼 바로 적용됩니다";
+        BrokerSettings => "Broker settings (every broker)", "브로커 설정 (모든 브로커)";
+        CommitModeInCode => "The application's code decides: a reset applies another mode",
+            "애플리케이션 코드가 정합니다: 초기화해야 다른 방식이 적용됩니다";
+        PauseSeconds => "Pause length (s)", "멈출 시간 (초)";
+        PauseGc => "GC pause (whole process)", "GC 멈춤 (프로세스 전체)";
+        PauseSlowDownstream => "Slow downstream (poll loop only)", "느린 다운스트림 (poll 루프만)";
+        PauseKind => "Pause kind", "멈춤 종류";
+        LastHeartbeatSent => "Last heartbeat sent", "마지막 하트비트 전송";
+        Never => "never", "아직 없음";
+        InPoll => "In poll()", "poll() 호출 중";
+        InCommitSync => "Blocked in commitSync()", "commitSync()에서 대기 중";
+        StoppedActivity => "Stopped", "멈춤";
+        GroupLeader => "Group leader", "그룹 리더";
+        NoCoordinator => "Unknown: no live broker has the group", "알 수 없음: 그룹을 가진 살아 있는 브로커가 없음";
+        Position => "Position", "위치(position)";
+        NoPartitionsAssigned => "No partitions assigned", "할당된 파티션 없음";
+        ShowInternalTopics => "Show internal topics", "내부 토픽 보기";
+        InSync => "in sync", "동기화됨";
+        Yes => "Yes", "예";
+        No => "No", "아니요";
+        Owner => "Owner", "담당 멤버";
+        NoMembers => "No members yet", "아직 멤버가 없음";
+        StaticMember => "Static member", "정적 멤버";
+        ChangeForAllMembers => "Changes restart every member with the new config", "바꾸면 모든 멤버가 새 설정으로 재시작합니다";
+        Lifecycle => "Lifecycle", "생명주기";
+        MemberState => "Member state", "멤버 상태";
+    }
 }
 
 impl Key {

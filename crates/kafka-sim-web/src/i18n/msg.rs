@@ -239,3 +239,142 @@ pub fn hidden(lang: Lang, n: u64) -> String {
         Lang::Ko => format!("({}개 숨김)", count(n)),
     }
 }
+
+/// The restart button of a member: "Restart member 1" / "멤버 1 재시작".
+pub fn restart_member(lang: Lang, number: u32) -> String {
+    match lang {
+        Lang::En => format!("Restart member {number}"),
+        Lang::Ko => format!("멤버 {number} 재시작"),
+    }
+}
+
+/// After a refused value, the value that stays: "still 5" / "5 유지".
+pub fn kept_value(lang: Lang, value: &str) -> String {
+    match lang {
+        Lang::En => format!("still {value}"),
+        Lang::Ko => format!("{value} 유지"),
+    }
+}
+
+/// A hand-sent record waiting for its answer: "Sent to reserve-2, waiting for the answer" /
+/// "reserve-2로 보냄, 응답 대기 중".
+pub fn sent_pending(lang: Lang, topic: &str, partition: i32) -> String {
+    match lang {
+        Lang::En => format!("Sent to {topic}-{partition}, waiting for the answer"),
+        Lang::Ko => format!("{topic}-{partition}로 보냄, 응답 대기 중"),
+    }
+}
+
+/// A hand-sent record acknowledged: "Acknowledged: reserve-2 at offset 17" / "확인됨: reserve-2, 오프셋 17";
+/// with no offset (acks=0): "Sent to reserve-2 with acks=0: no offset comes back".
+pub fn sent_acked(lang: Lang, topic: &str, partition: i32, offset: Option<i64>) -> String {
+    match (lang, offset) {
+        (Lang::En, Some(o)) => format!("Acknowledged: {topic}-{partition} at offset {o}"),
+        (Lang::Ko, Some(o)) => format!("확인됨: {topic}-{partition}, 오프셋 {o}"),
+        (Lang::En, None) => format!("Sent to {topic}-{partition} with acks=0: no offset comes back"),
+        (Lang::Ko, None) => format!("acks=0으로 {topic}-{partition}에 보냄: 오프셋은 돌아오지 않습니다"),
+    }
+}
+
+/// A hand-sent record that failed for good: "Failed: reserve-2, NOT_ENOUGH_REPLICAS" /
+/// "실패: reserve-2, NOT_ENOUGH_REPLICAS".
+pub fn sent_failed(lang: Lang, topic: &str, partition: i32, error: &str) -> String {
+    match lang {
+        Lang::En => format!("Failed: {topic}-{partition}, {error}"),
+        Lang::Ko => format!("실패: {topic}-{partition}, {error}"),
+    }
+}
+
+/// A record the producer refused to send: "Not sent: <Kafka's message>" / "보내지 못함: <메시지>".
+pub fn send_refused(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::En => format!("Not sent: {message}"),
+        Lang::Ko => format!("보내지 못함: {message}"),
+    }
+}
+
+/// A member's session arc: "Session: 3.2 s of 10.0 s since the coordinator last heard from it" /
+/// "세션: 코디네이터가 마지막으로 들은 뒤 3.2초 / 10.0초".
+pub fn session_of(lang: Lang, since_ms: u64, timeout_ms: u64) -> String {
+    let (a, b) = (seconds(lang, since_ms), seconds(lang, timeout_ms));
+    match lang {
+        Lang::En => format!("Session: {a} of {b} since the coordinator last heard from it"),
+        Lang::Ko => format!("세션: 코디네이터가 마지막으로 들은 뒤 {a} / {b}"),
+    }
+}
+
+/// A member's poll bar: "Poll: 1.2 s of 300.0 s since the last poll()" / "poll: 마지막 poll() 뒤 1.2초 / 300.0초";
+/// past the limit: "Poll overrun: 310.0 s since the last poll(), past max.poll.interval.ms (300.0 s)".
+pub fn poll_of(lang: Lang, since_ms: u64, max_ms: u64) -> String {
+    let (a, b) = (seconds(lang, since_ms), seconds(lang, max_ms));
+    match (lang, since_ms > max_ms) {
+        (Lang::En, false) => format!("Poll: {a} of {b} since the last poll()"),
+        (Lang::Ko, false) => format!("poll: 마지막 poll() 뒤 {a} / {b}"),
+        (Lang::En, true) => {
+            format!("Poll overrun: {a} since the last poll(), past max.poll.interval.ms ({b})")
+        }
+        (Lang::Ko, true) => format!("poll 초과: 마지막 poll() 뒤 {a}, max.poll.interval.ms({b})를 넘김"),
+    }
+}
+
+/// What a member processes: "Processing reserve-0 [10, 20) until 12.3 s" / "reserve-0 [10, 20) 처리 중, 12.3초까지".
+pub fn processing_until(lang: Lang, ranges: &str, until_ms: u64) -> String {
+    let until = seconds(lang, until_ms);
+    match lang {
+        Lang::En => format!("Processing {ranges} until {until}"),
+        Lang::Ko => format!("{ranges} 처리 중, {until}까지"),
+    }
+}
+
+/// A member whose poll loop is paused: "Poll loop paused until 15.0 s" / "15.0초까지 poll 루프 멈춤".
+pub fn paused_until(lang: Lang, until_ms: u64) -> String {
+    let until = seconds(lang, until_ms);
+    match lang {
+        Lang::En => format!("Poll loop paused until {until}"),
+        Lang::Ko => format!("{until}까지 poll 루프 멈춤"),
+    }
+}
+
+/// A member frozen by a GC pause: "Frozen (GC pause) until 15.0 s" / "15.0초까지 멈춤 (GC)".
+pub fn frozen_until(lang: Lang, until_ms: u64) -> String {
+    let until = seconds(lang, until_ms);
+    match lang {
+        Lang::En => format!("Frozen (GC pause) until {until}"),
+        Lang::Ko => format!("{until}까지 멈춤 (GC)"),
+    }
+}
+
+/// The last heartbeat: "at 12.3 s, every 3.0 s" / "12.3초, 3.0초마다".
+pub fn heartbeat_at(lang: Lang, at_ms: Option<u64>, every_ms: u64) -> String {
+    let every = seconds(lang, every_ms);
+    match (lang, at_ms) {
+        (Lang::En, Some(at)) => format!("at {}, every {every}", seconds(lang, at)),
+        (Lang::Ko, Some(at)) => format!("{}, {every}마다", seconds(lang, at)),
+        (Lang::En, None) => format!("none yet, every {every}"),
+        (Lang::Ko, None) => format!("아직 없음, {every}마다"),
+    }
+}
+
+/// The producer panel's title: "Producer reservation-service → reserve" / "프로듀서 reservation-service → reserve".
+pub fn producer_title(lang: Lang, producer: &str, topic: &str) -> String {
+    match lang {
+        Lang::En => format!("Producer {producer} → {topic}"),
+        Lang::Ko => format!("프로듀서 {producer} → {topic}"),
+    }
+}
+
+/// The group panel's title: "Consumer group data-platform-group" / "컨슈머 그룹 data-platform-group".
+pub fn group_title(lang: Lang, group: &str) -> String {
+    match lang {
+        Lang::En => format!("Consumer group {group}"),
+        Lang::Ko => format!("컨슈머 그룹 {group}"),
+    }
+}
+
+/// A topic's settings: "Topic reserve" / "토픽 reserve".
+pub fn topic_title(lang: Lang, topic: &str) -> String {
+    match lang {
+        Lang::En => format!("Topic {topic}"),
+        Lang::Ko => format!("토픽 {topic}"),
+    }
+}

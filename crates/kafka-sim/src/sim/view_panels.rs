@@ -51,7 +51,13 @@ fn consumer_config(c: &ConsumerConfig) -> ConsumerConfigView {
             .collect(),
         key_deserializer: c.key_deserializer.deserializer_class(),
         value_deserializer: c.value_deserializer.deserializer_class(),
+        originals: originals(&c.originals),
     }
+}
+
+/// The supplied properties as owned pairs.
+fn originals(o: &crate::config::Originals) -> Vec<(String, String)> {
+    o.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn processing_view(p: Processing) -> ProcessingView {
@@ -125,6 +131,8 @@ impl Simulation {
                         delivery_timeout_ms: c.delivery_timeout_ms,
                         retry_backoff_ms: c.retry_backoff_ms,
                         compression_type: compression_name(c.compression_type).to_string(),
+                        // A restart in progress already carries earlier changes: changes build on them.
+                        originals: originals(&p.next_config().originals),
                     },
                     rate: setup.rate,
                     keys: setup.keys.to_string(),

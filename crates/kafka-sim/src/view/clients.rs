@@ -62,6 +62,10 @@ pub struct ProducerConfigView {
     pub retry_backoff_ms: u64,
     /// `compression.type`.
     pub compression_type: String,
+    /// The properties the application supplied (`originals()`), in order: the basis a panel validates
+    /// a change on (`ProducerConfig::parse` of these plus the change), as the restart will.
+    #[serde(default)]
+    pub originals: Vec<(String, String)>,
 }
 
 /// A producer's counters.
@@ -279,6 +283,10 @@ pub struct ConsumerConfigView {
     pub key_deserializer: String,
     /// `value.deserializer` (the class name).
     pub value_deserializer: String,
+    /// The properties the application supplied (`originals()`), in order: the basis a panel validates
+    /// a change on (`ConsumerConfig::parse` of these plus the change), as the restart will.
+    #[serde(default)]
+    pub originals: Vec<(String, String)>,
 }
 
 /// The processing time per record of a group's members.
