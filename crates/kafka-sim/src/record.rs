@@ -68,7 +68,13 @@ pub const NO_PRODUCER_ID: i64 = -1;
 pub const NO_SEQUENCE: i32 = -1;
 
 /// A record batch, as a producer sends it and a log stores it (magic v2).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Hash` (which fingerprints every message carrying it in the trace) covers the header fields,
+/// the record count and the first and last record ids, not every record id: a fetch response would
+/// otherwise be hashed record by record. Batches are immutable once built, so two batches that agree
+/// on all of that but differ inside are not a divergence a run could show without also differing in
+/// the events around them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordBatch {
     /// The offset of the first record; assigned by the leader on append (`-1` before).
     pub base_offset: i64,
@@ -86,6 +92,21 @@ pub struct RecordBatch {
     pub size_bytes: u32,
     /// The create time of the first record, in simulated milliseconds.
     pub first_timestamp_ms: u64,
+}
+
+impl std::hash::Hash for RecordBatch {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.base_offset.hash(state);
+        self.partition_leader_epoch.hash(state);
+        self.producer_id.hash(state);
+        self.producer_epoch.hash(state);
+        self.base_sequence.hash(state);
+        self.records.len().hash(state);
+        self.records.first().hash(state);
+        self.records.last().hash(state);
+        self.size_bytes.hash(state);
+        self.first_timestamp_ms.hash(state);
+    }
 }
 
 impl RecordBatch {

@@ -30,7 +30,7 @@ use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
 use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
-use crate::scenario::{KeyTemplate, Template};
+use crate::scenario::{KeyTemplate, Template, TemplatePart};
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
 use crate::time::SimTime;
 use serde::Serialize;
@@ -97,6 +97,8 @@ pub struct ProducerNode {
     /// `reconnect.backoff.max.ms`.
     reconnect_backoff_max: SimTime,
     value_field: [u32; 21],
+    /// Whether the value template's text has a backslash (JSON sizes are then not cached by digits).
+    value_has_backslash: bool,
     /// Reused for each record's key text (no allocation per record).
     key_buf: Vec<u8>,
     /// The running number's digits, incremented in place from one record to the next.
@@ -208,6 +210,8 @@ impl ProducerNode {
             down_retry_at: SimTime::ZERO,
             reconnect_backoff_max: SimTime::from_millis(setup.config.reconnect_backoff_max_ms.max(1)),
             value_field: [0; 21],
+            value_has_backslash: (setup.value.parts().iter())
+                .any(|p| matches!(p, TemplatePart::Literal(t) if t.contains('\\'))),
             key_buf: Vec::new(),
             number: NumberText::default(),
             outcomes: Vec::new(),
@@ -415,19 +419,22 @@ impl ProducerNode {
     }
 
     /// The value field's size (length varint plus bytes; 1 for null) of record `n`; cached by the
-    /// number of digits of `n` (`d`) for the String serializer, whose output length depends only on
-    /// that.
+    /// number of digits of `n` (`d`) where the serializer's output length depends only on that: the
+    /// String serializer, and Spring's JSON serializer for `n >= 1` and a template without a backslash
+    /// (the compact JSON copies numbers and the digits of strings as they are; only a `\u` escape
+    /// could decode digits, and only a leading `0` is judged by its value).
     fn value_field_size(&mut self, n: u64, d: usize, kind: SerdeKind) -> Option<u32> {
         let d = d.min(20);
-        if kind == SerdeKind::String && self.value_field[d] != 0 {
+        let cacheable = match kind {
+            SerdeKind::String => true,
+            SerdeKind::SpringJson => n >= 1 && !self.value_has_backslash,
+            _ => false,
+        };
+        if cacheable && self.value_field[d] != 0 {
             return Some(self.value_field[d]);
         }
-        let text = self.setup.value.render(n);
-        let bytes = serialize(kind, Some(&text)).ok()?;
-        let with = estimate_size_in_bytes_upper_bound(None, bytes.as_deref(), &[]);
-        let without = estimate_size_in_bytes_upper_bound(None, None, &[]);
-        let field = u32::try_from(with.saturating_sub(without) + 1).unwrap_or(u32::MAX);
-        if kind == SerdeKind::String {
+        let field = value_field_of(&self.setup.value, n, kind)?;
+        if cacheable {
             self.value_field[d] = field;
         }
         Some(field)
@@ -554,9 +561,43 @@ impl ProducerNode {
     }
 }
 
+/// The value field's size of record `n` rendered from `value` and serialized as `kind`.
+fn value_field_of(value: &Template, n: u64, kind: SerdeKind) -> Option<u32> {
+    let text = value.render(n);
+    let bytes = serialize(kind, Some(&text)).ok()?;
+    let with = estimate_size_in_bytes_upper_bound(None, bytes.as_deref(), &[]);
+    let without = estimate_size_in_bytes_upper_bound(None, None, &[]);
+    Some(u32::try_from(with.saturating_sub(without) + 1).unwrap_or(u32::MAX))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::NumberText;
+    use super::{NumberText, SerdeKind, Template, value_field_of};
+
+    /// The JSON size cache by digit count is sound: for templates without a backslash, every `n >= 1`
+    /// with the same number of digits gets the same size (or the same failure).
+    #[test]
+    fn json_value_sizes_depend_only_on_the_digit_count() {
+        let templates = [
+            r#"{"reservationId":{n}}"#,
+            r#"{ "id" : {n} , "name": "guest-{n}", "price": 1.{n}, "exp": 2e{n}, "neg": -{n} }"#,
+            r#"[{n}, "{n}", 0{n}]"#,
+            r#"{"a": tru{n}}"#,
+            r#"{n}"#,
+        ];
+        for t in templates {
+            let template = Template::parse(t).expect("a template");
+            for d in 1..=5u32 {
+                let lo = 10u64.pow(d - 1);
+                let hi = 10u64.pow(d) - 1;
+                let first = value_field_of(&template, lo, SerdeKind::SpringJson);
+                for n in [lo + 1, lo + 7, hi / 2 + 3, hi] {
+                    let size = value_field_of(&template, n, SerdeKind::SpringJson);
+                    assert_eq!(size, first, "{t} n={n}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn number_text_counts_like_to_string() {
