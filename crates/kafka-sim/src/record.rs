@@ -49,13 +49,37 @@ impl fmt::Display for RecordId {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TopicIdx(pub u32);
 
-/// One partition of one topic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// One partition of one topic. Ordered by topic, then partition (the derived order, compared as one
+/// 64-bit key: partitions are map keys on every hot path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TopicPartition {
     /// The topic.
     pub topic: TopicIdx,
     /// The partition number, from 0.
     pub partition: i32,
+}
+
+impl TopicPartition {
+    /// The order key: the topic in the high half, the partition (sign bit flipped, so negative numbers
+    /// sort first as `i32` does) in the low half.
+    #[inline]
+    fn order_key(&self) -> u64 {
+        (u64::from(self.topic.0) << 32) | u64::from((self.partition as u32) ^ 0x8000_0000)
+    }
+}
+
+impl Ord for TopicPartition {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl PartialOrd for TopicPartition {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A leader epoch: bumped by the controller at every leader change of a partition.
@@ -167,5 +191,33 @@ mod tests {
         assert_eq!(b.last_offset(), 13);
         assert_eq!(b.next_offset(), 14);
         assert_eq!(b.last_sequence(), 1, "sequences wrap past Integer.MAX_VALUE to 0");
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::{TopicIdx, TopicPartition};
+
+    /// The one-key order is the derived (topic, partition) order.
+    #[test]
+    fn topic_partitions_order_by_topic_then_partition() {
+        let mut tps = Vec::new();
+        for t in [0u32, 1, 7, u32::MAX] {
+            for p in [i32::MIN, -1, 0, 1, 2, 49, i32::MAX] {
+                tps.push(TopicPartition {
+                    topic: TopicIdx(t),
+                    partition: p,
+                });
+            }
+        }
+        for a in &tps {
+            for b in &tps {
+                assert_eq!(
+                    a.cmp(b),
+                    (a.topic, a.partition).cmp(&(b.topic, b.partition)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }

@@ -391,6 +391,20 @@ impl LeaderState {
         if response.error != ErrorCode::None {
             return done(response);
         }
+        // The common case, a follower caught up at the leader's LEO in the latest epoch: no divergence
+        // and nothing to read, which is what the checks below would find.
+        let caught_up = fetch_offset == leo
+            && fetch_offset >= log.log_start_offset()
+            && last_fetched_epoch.is_none_or(|e| e != UNDEFINED_EPOCH && log.latest_epoch() == Some(e));
+        if caught_up {
+            let (isr_expansion, new_high_watermark) =
+                self.update_follower_fetch_state(log, follower, fetch_offset, leo, now);
+            return LeaderFetchOutcome {
+                response,
+                isr_expansion,
+                new_high_watermark,
+            };
+        }
         if let Some(fetch_epoch) = last_fetched_epoch {
             let (epoch, end_offset) = log.epoch_cache().end_offset_for(fetch_epoch, leo);
             if epoch == UNDEFINED_EPOCH
@@ -456,10 +470,10 @@ impl LeaderState {
         high_watermark: i64,
         follower: BrokerId,
     ) -> Option<AlterPartitionProposal> {
-        let eligible = self.follower(follower).is_some_and(|f| f.isr_eligible);
+        // The cheap checks first: a follower already in the ISR is the common case.
         if self.pending.is_some()
             || self.isr.contains(&follower)
-            || !eligible
+            || !self.follower(follower).is_some_and(|f| f.isr_eligible)
             || !self.is_follower_in_sync(follower, high_watermark)
         {
             return None;

@@ -301,11 +301,14 @@ impl BrokerNode {
             return (out, false);
         };
         let full = session.respond_full;
+        // Both maps are in partition order: walk them together rather than searching for each one.
+        let mut hosted_iter = self.partitions.iter_mut().peekable();
         for (tp, cached) in &session.partitions {
             let fp = &cached.fetch;
-            let Some(hosted) = self
-                .partitions
-                .get_mut(tp)
+            while hosted_iter.next_if(|(k, _)| *k < tp).is_some() {}
+            let Some(hosted) = hosted_iter
+                .next_if(|(k, _)| *k == tp)
+                .map(|(_, h)| h)
                 .filter(|h| matches!(h.role, ReplicaRole::Leader(_)))
             else {
                 has_data = true;
