@@ -437,6 +437,7 @@ impl LeaderState {
 
     /// `Partition.updateFollowerFetchState`: record the fetch, propose an expansion if the follower is
     /// now in sync (`maybeExpandIsr`), and try to advance the HW if its LEO moved.
+    #[inline]
     pub fn update_follower_fetch_state(
         &mut self,
         log: &mut PartitionLog,

@@ -77,7 +77,7 @@ impl FollowerSession {
                 forgotten: Vec::new(),
             };
         }
-        let mut partitions = Vec::new();
+        let mut partitions = Vec::with_capacity(current.len().min(4));
         let mut forgotten = Vec::new();
         let (mut i, mut j) = (0, 0);
         let old = &self.sent;

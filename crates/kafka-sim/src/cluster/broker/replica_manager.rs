@@ -293,13 +293,18 @@ impl BrokerNode {
         ctx: &mut Ctx<'_, ClusterNode>,
     ) -> (Vec<(TopicPartition, FetchResponsePartition)>, bool) {
         let me = self.broker_id;
-        let mut out = Vec::new();
         let mut has_data = false;
         let mut proposals = Vec::new();
         let mut hw_moved = Vec::new();
         let Some(session) = self.fetch_sessions.get(&follower) else {
-            return (out, false);
+            return (Vec::new(), false);
         };
+        // Usually a few partitions have news; a full response lists them all.
+        let mut out = Vec::with_capacity(if session.respond_full {
+            session.partitions.len()
+        } else {
+            session.partitions.len().min(4)
+        });
         let full = session.respond_full;
         // Both maps are in partition order: walk them together rather than searching for each one.
         let mut hosted_iter = self.partitions.iter_mut().peekable();
