@@ -391,8 +391,7 @@ impl LeaderState {
         if response.error != ErrorCode::None {
             return done(response);
         }
-        // The common case, a follower caught up at the leader's LEO in the latest epoch: no divergence
-        // and nothing to read, which is what the checks below would find.
+        // A follower caught up in the latest epoch: no divergence, nothing to read (as checked below).
         let caught_up = fetch_offset == leo
             && fetch_offset >= log.log_start_offset()
             && last_fetched_epoch.is_none_or(|e| e != UNDEFINED_EPOCH && log.latest_epoch() == Some(e));
@@ -471,7 +470,6 @@ impl LeaderState {
         high_watermark: i64,
         follower: BrokerId,
     ) -> Option<AlterPartitionProposal> {
-        // The cheap checks first: a follower already in the ISR is the common case.
         if self.pending.is_some()
             || self.isr.contains(&follower)
             || !self.follower(follower).is_some_and(|f| f.isr_eligible)
