@@ -120,6 +120,10 @@ error_codes! {
     NonEmptyGroup = (68, "NON_EMPTY_GROUP", "GroupNotEmptyException", false, "The group is not empty."),
     /// The group does not exist.
     GroupIdNotFound = (69, "GROUP_ID_NOT_FOUND", "GroupIdNotFoundException", false, "The group id does not exist."),
+    /// An incremental fetch named a fetch session the broker does not have (KIP-227).
+    FetchSessionIdNotFound = (70, "FETCH_SESSION_ID_NOT_FOUND", "FetchSessionIdNotFoundException", true, "The fetch session ID was not found."),
+    /// An incremental fetch carried the wrong epoch for its fetch session (KIP-227).
+    InvalidFetchSessionEpoch = (71, "INVALID_FETCH_SESSION_EPOCH", "InvalidFetchSessionEpochException", true, "The fetch session epoch is invalid."),
     /// The request's leader epoch is older than the broker's.
     FencedLeaderEpoch = (74, "FENCED_LEADER_EPOCH", "FencedLeaderEpochException", true, "The leader epoch in the request is older than the epoch on the broker."),
     /// The request's leader epoch is newer than the broker's.

@@ -49,13 +49,37 @@ impl fmt::Display for RecordId {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TopicIdx(pub u32);
 
-/// One partition of one topic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// One partition of one topic. Ordered by topic, then partition (the derived order, compared as one
+/// 64-bit key: partitions are map keys on every hot path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TopicPartition {
     /// The topic.
     pub topic: TopicIdx,
     /// The partition number, from 0.
     pub partition: i32,
+}
+
+impl TopicPartition {
+    /// The order key: the topic in the high half, the partition (sign bit flipped, so negative numbers
+    /// sort first as `i32` does) in the low half.
+    #[inline]
+    fn order_key(&self) -> u64 {
+        (u64::from(self.topic.0) << 32) | u64::from((self.partition as u32) ^ 0x8000_0000)
+    }
+}
+
+impl Ord for TopicPartition {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl PartialOrd for TopicPartition {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A leader epoch: bumped by the controller at every leader change of a partition.
@@ -68,7 +92,13 @@ pub const NO_PRODUCER_ID: i64 = -1;
 pub const NO_SEQUENCE: i32 = -1;
 
 /// A record batch, as a producer sends it and a log stores it (magic v2).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Hash` (which fingerprints every message carrying it in the trace) covers the header fields,
+/// the record count and the first and last record ids, not every record id: a fetch response would
+/// otherwise be hashed record by record. Batches are immutable once built, so two batches that agree
+/// on all of that but differ inside are not a divergence a run could show without also differing in
+/// the events around them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordBatch {
     /// The offset of the first record; assigned by the leader on append (`-1` before).
     pub base_offset: i64,
@@ -86,6 +116,21 @@ pub struct RecordBatch {
     pub size_bytes: u32,
     /// The create time of the first record, in simulated milliseconds.
     pub first_timestamp_ms: u64,
+}
+
+impl std::hash::Hash for RecordBatch {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.base_offset.hash(state);
+        self.partition_leader_epoch.hash(state);
+        self.producer_id.hash(state);
+        self.producer_epoch.hash(state);
+        self.base_sequence.hash(state);
+        self.records.len().hash(state);
+        self.records.first().hash(state);
+        self.records.last().hash(state);
+        self.size_bytes.hash(state);
+        self.first_timestamp_ms.hash(state);
+    }
 }
 
 impl RecordBatch {
@@ -146,5 +191,33 @@ mod tests {
         assert_eq!(b.last_offset(), 13);
         assert_eq!(b.next_offset(), 14);
         assert_eq!(b.last_sequence(), 1, "sequences wrap past Integer.MAX_VALUE to 0");
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::{TopicIdx, TopicPartition};
+
+    /// The one-key order is the derived (topic, partition) order.
+    #[test]
+    fn topic_partitions_order_by_topic_then_partition() {
+        let mut tps = Vec::new();
+        for t in [0u32, 1, 7, u32::MAX] {
+            for p in [i32::MIN, -1, 0, 1, 2, 49, i32::MAX] {
+                tps.push(TopicPartition {
+                    topic: TopicIdx(t),
+                    partition: p,
+                });
+            }
+        }
+        for a in &tps {
+            for b in &tps {
+                assert_eq!(
+                    a.cmp(b),
+                    (a.topic, a.partition).cmp(&(b.topic, b.partition)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }

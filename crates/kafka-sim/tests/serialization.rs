@@ -472,3 +472,37 @@ fn a_large_json_value_compacts_in_linear_time() {
     let out = ser(SerdeKind::SpringJson, &big);
     assert_eq!(out.len(), big.len() - 1);
 }
+
+/// The producers cache JSON value sizes by the record number's digit count: for templates without a
+/// backslash, every `n >= 1` with the same number of digits serializes to the same length (or fails).
+#[test]
+fn json_value_lengths_depend_only_on_the_digit_count() {
+    let templates = [
+        r#"{"reservationId":{n}}"#,
+        r#"{ "id" : {n} , "name": "guest-{n}", "price": 1.{n}, "exp": 2e{n}, "neg": -{n} }"#,
+        r#"[{n}, "{n}", 0{n}]"#,
+        r#"{"a": tru{n}}"#,
+        r#"{n}"#,
+    ];
+    let len = |t: &kafka_sim::scenario::Template, n: u64| {
+        kafka_sim::serialization::serialize(SerdeKind::SpringJson, Some(&t.render(n)))
+            .map(|b| b.map(|b| b.len()))
+            .ok()
+    };
+    for t in templates {
+        let template = kafka_sim::scenario::Template::parse(t).expect("a template");
+        for d in 1..=5u32 {
+            let (lo, hi) = (10u64.pow(d - 1), 10u64.pow(d) - 1);
+            let first = len(&template, lo);
+            for n in [lo + 1, lo + 7, hi / 2 + 3, hi] {
+                assert_eq!(len(&template, n), first, "{t} n={n}");
+            }
+        }
+    }
+    // The sizes really are digit-count dependent, and a template that fails fails for every n.
+    let t = kafka_sim::scenario::Template::parse(templates[0]).expect("a template");
+    assert_eq!(len(&t, 5), Some(Some(19)));
+    assert_eq!(len(&t, 12_345), Some(Some(23)));
+    let bad = kafka_sim::scenario::Template::parse(templates[2]).expect("a template");
+    assert_eq!(len(&bad, 3), None);
+}

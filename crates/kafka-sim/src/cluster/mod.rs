@@ -31,6 +31,7 @@ pub use events::ClusterEvent;
 pub use wire::{FetchPartition, PartitionState, ReplicationSettings, TopicMeta, broker_node};
 pub use zookeeper::{ZkNode, ZkSession};
 
+use crate::error_code::ErrorCode;
 use crate::group::coordinator::GroupTimer;
 use crate::group::wire::{ClientRequest, ClientResponse};
 use crate::producer::sender::PartitionResult;
@@ -202,12 +203,21 @@ pub enum ClusterMsg {
         /// The live brokers.
         live: Vec<BrokerId>,
     },
-    /// Follower to leader: one fetch session covering every partition it follows from that leader.
+    /// Follower to leader: one fetch session covering every partition it follows from that leader
+    /// (KIP-227). A full fetch (`session_epoch` 0) lists every partition and opens a session; an
+    /// incremental one lists only the partitions whose fetch state changed since the session's last
+    /// request, and those it no longer fetches in `forgotten`.
     Fetch {
         /// The follower.
         replica_id: BrokerId,
-        /// The partitions.
+        /// The session (0 on a full fetch: none yet).
+        session_id: u32,
+        /// 0 on a full fetch, else the session's epoch (1, 2, ...).
+        session_epoch: i32,
+        /// The partitions added to the session or whose fetch state changed (all of them on a full fetch).
         partitions: Vec<FetchPartition>,
+        /// The partitions leaving the session.
+        forgotten: Vec<TopicPartition>,
         /// `replica.fetch.wait.max.ms`.
         max_wait: SimTime,
         /// `replica.fetch.max.bytes` per partition.
@@ -217,7 +227,13 @@ pub enum ClusterMsg {
     FetchResponse {
         /// The leader.
         leader: BrokerId,
-        /// One entry per requested partition.
+        /// `NONE`, or the session errors `FETCH_SESSION_ID_NOT_FOUND` / `INVALID_FETCH_SESSION_EPOCH`
+        /// (then no partition is read: the follower opens a new session).
+        error: ErrorCode,
+        /// The session the fetch belongs to (the new one after a full fetch; 0 on an error).
+        session_id: u32,
+        /// Every session partition after a full fetch; after an incremental one only those with
+        /// records, an error, a diverging epoch or a changed high watermark or log start offset.
         partitions: Vec<(TopicPartition, FetchResponsePartition)>,
     },
     /// Leader to controller: change the ISR.

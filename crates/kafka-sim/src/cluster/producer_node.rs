@@ -30,7 +30,7 @@ use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
 use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
-use crate::scenario::{KeyTemplate, Template};
+use crate::scenario::{KeyTemplate, Template, TemplatePart};
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
 use crate::time::SimTime;
 use serde::Serialize;
@@ -100,6 +100,8 @@ pub struct ProducerNode {
     /// `reconnect.backoff.max.ms`.
     reconnect_backoff_max: SimTime,
     value_field: [u32; 21],
+    /// Whether the value template's text has a backslash (JSON sizes are then not cached by digits).
+    value_has_backslash: bool,
     /// Reused for each record's key text (no allocation per record).
     key_buf: Vec<u8>,
     /// The running number's digits, incremented in place from one record to the next.
@@ -218,6 +220,8 @@ impl ProducerNode {
             down_retry_at: SimTime::ZERO,
             reconnect_backoff_max: SimTime::from_millis(setup.config.reconnect_backoff_max_ms.max(1)),
             value_field: [0; 21],
+            value_has_backslash: (setup.value.parts().iter())
+                .any(|p| matches!(p, TemplatePart::Literal(t) if t.contains('\\'))),
             key_buf: Vec::new(),
             number: NumberText::default(),
             outcomes: Vec::new(),
@@ -430,19 +434,22 @@ impl ProducerNode {
     }
 
     /// The value field's size (length varint plus bytes; 1 for null) of record `n`; cached by the
-    /// number of digits of `n` (`d`) for the String serializer, whose output length depends only on
-    /// that.
+    /// number of digits of `n` (`d`) where the serialized length depends only on that: the String
+    /// serializer, and Spring's JSON serializer for `n >= 1` and a template without a backslash (the
+    /// compact JSON copies digits as they are; only a `\u` escape or a leading `0` looks at their
+    /// values; tests/serialization.rs checks it).
     fn value_field_size(&mut self, n: u64, d: usize, kind: SerdeKind) -> Option<u32> {
         let d = d.min(20);
-        if kind == SerdeKind::String && self.value_field[d] != 0 {
+        let cacheable = match kind {
+            SerdeKind::String => true,
+            SerdeKind::SpringJson => n >= 1 && !self.value_has_backslash,
+            _ => false,
+        };
+        if cacheable && self.value_field[d] != 0 {
             return Some(self.value_field[d]);
         }
-        let text = self.setup.value.render(n);
-        let bytes = serialize(kind, Some(&text)).ok()?;
-        let with = estimate_size_in_bytes_upper_bound(None, bytes.as_deref(), &[]);
-        let without = estimate_size_in_bytes_upper_bound(None, None, &[]);
-        let field = u32::try_from(with.saturating_sub(without) + 1).unwrap_or(u32::MAX);
-        if kind == SerdeKind::String {
+        let field = value_field_of(&self.setup.value, n, kind)?;
+        if cacheable {
             self.value_field[d] = field;
         }
         Some(field)
@@ -569,6 +576,15 @@ impl ProducerNode {
             },
         );
     }
+}
+
+/// The value field's size of record `n` rendered from `value` and serialized as `kind`.
+fn value_field_of(value: &Template, n: u64, kind: SerdeKind) -> Option<u32> {
+    let text = value.render(n);
+    let bytes = serialize(kind, Some(&text)).ok()?;
+    let with = estimate_size_in_bytes_upper_bound(None, bytes.as_deref(), &[]);
+    let without = estimate_size_in_bytes_upper_bound(None, None, &[]);
+    Some(u32::try_from(with.saturating_sub(without) + 1).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]

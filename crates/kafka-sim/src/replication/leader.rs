@@ -391,6 +391,19 @@ impl LeaderState {
         if response.error != ErrorCode::None {
             return done(response);
         }
+        // A follower caught up in the latest epoch: no divergence, nothing to read (as checked below).
+        let caught_up = fetch_offset == leo
+            && fetch_offset >= log.log_start_offset()
+            && last_fetched_epoch.is_none_or(|e| e != UNDEFINED_EPOCH && log.latest_epoch() == Some(e));
+        if caught_up {
+            let (isr_expansion, new_high_watermark) =
+                self.update_follower_fetch_state(log, follower, fetch_offset, leo, now);
+            return LeaderFetchOutcome {
+                response,
+                isr_expansion,
+                new_high_watermark,
+            };
+        }
         if let Some(fetch_epoch) = last_fetched_epoch {
             let (epoch, end_offset) = log.epoch_cache().end_offset_for(fetch_epoch, leo);
             if epoch == UNDEFINED_EPOCH
@@ -423,6 +436,7 @@ impl LeaderState {
 
     /// `Partition.updateFollowerFetchState`: record the fetch, propose an expansion if the follower is
     /// now in sync (`maybeExpandIsr`), and try to advance the HW if its LEO moved.
+    #[inline]
     pub fn update_follower_fetch_state(
         &mut self,
         log: &mut PartitionLog,
@@ -456,10 +470,9 @@ impl LeaderState {
         high_watermark: i64,
         follower: BrokerId,
     ) -> Option<AlterPartitionProposal> {
-        let eligible = self.follower(follower).is_some_and(|f| f.isr_eligible);
         if self.pending.is_some()
             || self.isr.contains(&follower)
-            || !eligible
+            || !self.follower(follower).is_some_and(|f| f.isr_eligible)
             || !self.is_follower_in_sync(follower, high_watermark)
         {
             return None;

@@ -98,6 +98,15 @@ fn w1_runs_the_seeds_consumer_group() {
         (c.key_deserializer, c.value_deserializer),
         (SerdeKind::String, SerdeKind::SpringJson)
     );
+    // The group can read what the producer writes: no record is a poison pill for it (a String
+    // value serializer against Spring's JsonDeserializer once left W1 consuming nothing).
+    let spec = s.sim_spec();
+    let producer = &spec.producers[0];
+    assert_eq!(
+        kafka_sim::group::consumer::check_producer(producer, &g.config),
+        None,
+        "W1's group cannot deserialize W1's records"
+    );
 }
 
 #[test]

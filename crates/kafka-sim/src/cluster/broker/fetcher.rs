@@ -1,7 +1,7 @@
-//! The broker's replica fetchers (`ReplicaFetcherThread`): one fetch session per leader covering every
-//! partition this broker follows from it, truncation by leader epoch on a diverging epoch, and
-//! retries after an error (`replica.fetch.backoff.ms`) or a fetch that got no answer
-//! (`replica.socket.timeout.ms`).
+//! The broker's replica fetchers (`ReplicaFetcherThread`): one incremental fetch session per leader
+//! covering every partition this broker follows from it (KIP-227, see `fetch_session`), truncation by
+//! leader epoch on a diverging epoch, and retries after an error (`replica.fetch.backoff.ms`) or a
+//! fetch that got no answer (`replica.socket.timeout.ms`, which also resets the session).
 
 use super::{BrokerNode, ReplicaRole};
 use crate::cluster::wire::{FetchPartition, broker_node};
@@ -63,14 +63,14 @@ impl BrokerNode {
         if self.fetchers.get(&leader).is_some_and(|f| f.busy) {
             return;
         }
-        let mut partitions: Vec<FetchPartition> = Vec::with_capacity(expected);
+        let mut current: Vec<FetchPartition> = Vec::with_capacity(expected);
         let mut sent: Vec<(TopicPartition, i32)> = Vec::with_capacity(expected);
         for (tp, h) in &self.partitions {
             if let ReplicaRole::Follower(f) = &h.role
                 && f.leader == leader
             {
                 let pos = f.next_fetch(&h.log);
-                partitions.push(FetchPartition {
+                current.push(FetchPartition {
                     tp: *tp,
                     current_leader_epoch: pos.current_leader_epoch,
                     fetch_offset: pos.fetch_offset,
@@ -79,15 +79,20 @@ impl BrokerNode {
                 sent.push((*tp, pos.current_leader_epoch));
             }
         }
-        if partitions.is_empty() {
+        if current.is_empty() {
             self.fetchers.remove(&leader);
+            self.replica_sessions.remove(&leader);
             return;
         }
         self.mark_fetch_busy(leader, sent);
+        let request = self.replica_sessions.entry(leader).or_default().build(current);
         let max_wait = SimTime::from_millis(self.settings.replica_fetch_wait_max_ms);
         let msg = ClusterMsg::Fetch {
             replica_id: self.broker_id,
-            partitions,
+            session_id: request.session_id,
+            session_epoch: request.epoch,
+            partitions: request.partitions,
+            forgotten: request.forgotten,
             max_wait,
             max_bytes: self.settings.replica_fetch_max_bytes,
         };
@@ -122,6 +127,10 @@ impl BrokerNode {
             };
             if f.deadline <= now {
                 self.fetchers.remove(&leader);
+                // A request with no answer fails it: `FetchSessionHandler.handleError`.
+                if let Some(s) = self.replica_sessions.get_mut(&leader) {
+                    s.reset();
+                }
                 self.maybe_fetch(leader, ctx);
             } else {
                 let after = f.deadline - now;
@@ -140,6 +149,8 @@ impl BrokerNode {
         &mut self,
         now: SimTime,
         leader: BrokerId,
+        error: ErrorCode,
+        session_id: u32,
         partitions: Vec<(TopicPartition, FetchResponsePartition)>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
@@ -150,6 +161,12 @@ impl BrokerNode {
         else {
             return; // an answer to a fetch given up on
         };
+        let session = self.replica_sessions.entry(leader).or_default();
+        if !session.on_response(error, session_id) {
+            // The leader lost the session (or the epochs disagree): open a new one at once.
+            self.maybe_fetch_sized(leader, fetcher.sent.len(), ctx);
+            return;
+        }
         let me = self.broker_id;
         let mut failed = false;
         for (i, (tp, resp)) in partitions.iter().enumerate() {
@@ -160,9 +177,10 @@ impl BrokerNode {
                 continue;
             };
             // A partition whose leader or epoch changed since the request: the answer is stale.
-            // The leader answers the partitions in the order asked, so look at the same position first.
+            // The leader answers the session's partitions in partition order, as they were asked.
             let asked = (fetcher.sent.get(i) == Some(&(*tp, f.leader_epoch)))
-                || fetcher.sent.contains(&(*tp, f.leader_epoch));
+                || (fetcher.sent.binary_search_by(|(t, _)| t.cmp(tp)))
+                    .is_ok_and(|k| fetcher.sent[k].1 == f.leader_epoch);
             if f.leader != leader || !asked {
                 continue;
             }

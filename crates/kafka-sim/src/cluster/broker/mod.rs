@@ -9,6 +9,7 @@
 
 mod consumer_fetch;
 mod dynamic_config;
+mod fetch_session;
 mod fetcher;
 mod group;
 mod produce;
@@ -23,6 +24,7 @@ use crate::ids::{BrokerId, NodeId};
 use crate::kernel::Ctx;
 use crate::record::TopicPartition;
 use crate::time::SimTime;
+use fetch_session::{FollowerSession, LeaderSession};
 use fetcher::Fetcher;
 use replica_manager::ParkedFetch;
 use std::collections::BTreeMap;
@@ -71,6 +73,12 @@ pub struct BrokerNode {
     fetchers: BTreeMap<BrokerId, Fetcher>,
     /// Leaders whose fetch watchdog timer is armed.
     fetch_watchdogs: Vec<BrokerId>,
+    /// The fetchers' sessions, by leader (KIP-227).
+    replica_sessions: BTreeMap<BrokerId, FollowerSession>,
+    /// The followers' fetch sessions on this broker as their leader, by follower.
+    fetch_sessions: BTreeMap<BrokerId, LeaderSession>,
+    /// The id of the last fetch session opened here.
+    last_fetch_session_id: u32,
     /// Follower fetches held for new data, by follower.
     parked: BTreeMap<BrokerId, ParkedFetch>,
     /// Followers whose fetch-wait timer is armed.
@@ -117,6 +125,9 @@ impl BrokerNode {
             role: None,
             fetchers: BTreeMap::new(),
             fetch_watchdogs: Vec::new(),
+            replica_sessions: BTreeMap::new(),
+            fetch_sessions: BTreeMap::new(),
+            last_fetch_session_id: 0,
             parked: BTreeMap::new(),
             park_timers: Vec::new(),
             stale_pending: Vec::new(),
@@ -274,6 +285,8 @@ impl BrokerNode {
         self.role = None;
         self.fetchers.clear();
         self.fetch_watchdogs.clear();
+        self.replica_sessions.clear();
+        self.fetch_sessions.clear();
         self.parked.clear();
         self.park_timers.clear();
         self.stale_pending.clear();
@@ -459,12 +472,28 @@ impl BrokerNode {
             } => self.on_update_metadata(controller_epoch, live),
             ClusterMsg::Fetch {
                 replica_id,
+                session_id,
+                session_epoch,
                 partitions,
+                forgotten,
                 max_wait,
                 max_bytes,
-            } => self.on_fetch(now, replica_id, partitions, max_wait, max_bytes, ctx),
-            ClusterMsg::FetchResponse { leader, partitions } => {
-                self.on_fetch_response(now, leader, partitions, ctx);
+            } => {
+                let request = fetch_session::SessionRequest {
+                    session_id,
+                    epoch: session_epoch,
+                    partitions,
+                    forgotten,
+                };
+                self.on_fetch(now, replica_id, request, max_wait, max_bytes, ctx);
+            }
+            ClusterMsg::FetchResponse {
+                leader,
+                error,
+                session_id,
+                partitions,
+            } => {
+                self.on_fetch_response(now, leader, error, session_id, partitions, ctx);
             }
             ClusterMsg::AlterPartition {
                 broker_id,

@@ -3,7 +3,8 @@
 //! data), the `isr-expiration` task and AlterPartition answers.
 
 use super::BrokerNode;
-use crate::cluster::wire::{FetchPartition, PartitionState, broker_node};
+use super::fetch_session::{INITIAL_EPOCH, LeaderSession, SessionRequest};
+use crate::cluster::wire::{PartitionState, broker_node};
 use crate::cluster::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer};
 use crate::error_code::ErrorCode;
 use crate::ids::BrokerId;
@@ -57,10 +58,9 @@ pub struct HostedPartition {
     pub min_insync_replicas: i32,
 }
 
-/// A follower fetch the leader holds for new data.
+/// A follower fetch the leader holds for new data (its partitions are the follower's session's).
 #[derive(Clone, Debug)]
 pub(crate) struct ParkedFetch {
-    partitions: Vec<FetchPartition>,
     max_bytes: u32,
     /// When it is answered anyway (`replica.fetch.wait.max.ms` after it arrived).
     deadline: SimTime,
@@ -198,20 +198,43 @@ impl BrokerNode {
         self.live_brokers = live;
     }
 
-    /// A follower's fetch: answer now if any partition has data (or an error), else hold it.
+    /// A follower's fetch: open or update its fetch session, then answer now if any session partition
+    /// has data (or an error), else hold it.
     pub(super) fn on_fetch(
         &mut self,
         now: SimTime,
         follower: BrokerId,
-        partitions: Vec<FetchPartition>,
+        request: SessionRequest,
         max_wait: SimTime,
         max_bytes: u32,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
-        let response = self.read_for_follower(now, follower, &partitions, max_bytes, ctx);
-        let has_data = response
-            .iter()
-            .any(|(_, r)| !r.records.is_empty() || r.error != ErrorCode::None || r.diverging_epoch.is_some());
+        if request.epoch == INITIAL_EPOCH {
+            self.last_fetch_session_id = self.last_fetch_session_id.wrapping_add(1).max(1);
+            let session = LeaderSession::open(self.last_fetch_session_id, &request.partitions);
+            self.fetch_sessions.insert(follower, session);
+        } else {
+            let updated = match self.fetch_sessions.get_mut(&follower) {
+                None => Err(ErrorCode::FetchSessionIdNotFound),
+                Some(s) => s.update(
+                    request.session_id,
+                    request.epoch,
+                    &request.partitions,
+                    &request.forgotten,
+                ),
+            };
+            if let Err(error) = updated {
+                let msg = ClusterMsg::FetchResponse {
+                    leader: self.broker_id,
+                    error,
+                    session_id: 0,
+                    partitions: Vec::new(),
+                };
+                ctx.send(broker_node(follower), msg);
+                return;
+            }
+        }
+        let (response, has_data) = self.read_for_follower(now, follower, max_bytes, ctx);
         if has_data || max_wait == SimTime::ZERO {
             self.send_fetch_response(follower, response, ctx);
             return;
@@ -220,7 +243,6 @@ impl BrokerNode {
         self.parked.insert(
             follower,
             ParkedFetch {
-                partitions,
                 max_bytes,
                 deadline: now + max_wait,
             },
@@ -234,38 +256,71 @@ impl BrokerNode {
         }
     }
 
+    /// Sends the answer to `follower`'s fetch and records in its session what the answer told.
     fn send_fetch_response(
         &mut self,
         follower: BrokerId,
         partitions: Vec<(TopicPartition, FetchResponsePartition)>,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
+        let mut session_id = 0;
+        if let Some(s) = self.fetch_sessions.get_mut(&follower) {
+            s.respond_full = false;
+            session_id = s.id;
+            for (tp, r) in &partitions {
+                if let Some(c) = s.partitions.get_mut(tp) {
+                    c.sent(r);
+                }
+            }
+        }
         let msg = ClusterMsg::FetchResponse {
             leader: self.broker_id,
+            error: ErrorCode::None,
+            session_id,
             partitions,
         };
         ctx.send(broker_node(follower), msg);
     }
 
+    /// Reads every partition of `follower`'s session at its cached fetch state (updating the follower's
+    /// fetch state on each, as Kafka does for the whole session). Returns the partitions the answer must
+    /// carry, and whether any has records, an error or a diverging epoch (then it is answered at once).
     fn read_for_follower(
         &mut self,
         now: SimTime,
         follower: BrokerId,
-        partitions: &[FetchPartition],
         max_bytes: u32,
         ctx: &mut Ctx<'_, ClusterNode>,
-    ) -> Vec<(TopicPartition, FetchResponsePartition)> {
+    ) -> (Vec<(TopicPartition, FetchResponsePartition)>, bool) {
         let me = self.broker_id;
-        let mut out = Vec::with_capacity(partitions.len());
+        let mut has_data = false;
         let mut proposals = Vec::new();
         let mut hw_moved = Vec::new();
-        for fp in partitions {
-            let Some(hosted) = self.partitions.get_mut(&fp.tp) else {
-                out.push((fp.tp, error_response(ErrorCode::NotLeaderOrFollower)));
+        let Some(session) = self.fetch_sessions.get(&follower) else {
+            return (Vec::new(), false);
+        };
+        // Usually a few partitions have news; a full response lists them all.
+        let mut out = Vec::with_capacity(if session.respond_full {
+            session.partitions.len()
+        } else {
+            session.partitions.len().min(4)
+        });
+        let full = session.respond_full;
+        // Both maps are in partition order: walk them together rather than searching for each one.
+        let mut hosted_iter = self.partitions.iter_mut().peekable();
+        for (tp, cached) in &session.partitions {
+            let fp = &cached.fetch;
+            while hosted_iter.next_if(|(k, _)| *k < tp).is_some() {}
+            let Some(hosted) = hosted_iter
+                .next_if(|(k, _)| *k == tp)
+                .map(|(_, h)| h)
+                .filter(|h| matches!(h.role, ReplicaRole::Leader(_)))
+            else {
+                has_data = true;
+                out.push((*tp, error_response(ErrorCode::NotLeaderOrFollower)));
                 continue;
             };
             let ReplicaRole::Leader(leader) = &mut hosted.role else {
-                out.push((fp.tp, error_response(ErrorCode::NotLeaderOrFollower)));
                 continue;
             };
             let outcome = leader.handle_follower_fetch(
@@ -284,7 +339,11 @@ impl BrokerNode {
             if let Some(p) = outcome.isr_expansion {
                 proposals.push((fp.tp, p));
             }
-            out.push((fp.tp, outcome.response));
+            let r = outcome.response;
+            has_data |= !r.records.is_empty() || r.error != ErrorCode::None || r.diverging_epoch.is_some();
+            if cached.must_respond(&r, full) {
+                out.push((fp.tp, r));
+            }
         }
         for (tp, p) in proposals {
             self.send_alter_partition(tp, p, ctx);
@@ -292,7 +351,7 @@ impl BrokerNode {
         for tp in hw_moved {
             self.complete_delayed_produces(now, Some(tp), ctx);
         }
-        out
+        (out, has_data)
     }
 
     pub(super) fn on_fetch_wait_expired(
@@ -320,17 +379,16 @@ impl BrokerNode {
         let Some(p) = self.parked.remove(&follower) else {
             return;
         };
-        let response = self.read_for_follower(now, follower, &p.partitions, p.max_bytes, ctx);
+        let (response, _) = self.read_for_follower(now, follower, p.max_bytes, ctx);
         self.send_fetch_response(follower, response, ctx);
     }
 
     /// New data on `tp`: answer the held fetches that include it (`fetch.min.bytes` = 1).
     pub(super) fn wake_parked(&mut self, now: SimTime, tp: TopicPartition, ctx: &mut Ctx<'_, ClusterNode>) {
-        let waiting: Vec<BrokerId> = self
-            .parked
-            .iter()
-            .filter(|(_, p)| p.partitions.iter().any(|fp| fp.tp == tp))
-            .map(|(b, _)| *b)
+        let sessions = &self.fetch_sessions;
+        let waiting: Vec<BrokerId> = (self.parked.keys())
+            .filter(|f| sessions.get(f).is_some_and(|s| s.partitions.contains_key(&tp)))
+            .copied()
             .collect();
         for f in waiting {
             self.complete_parked(now, f, ctx);
