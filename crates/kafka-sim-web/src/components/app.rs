@@ -4,7 +4,7 @@
 use gloo::render::{AnimationFrame, request_animation_frame};
 use yew::prelude::*;
 
-use super::{AboutPanel, ClusterView, Header, NoticeBanner};
+use super::{AboutPanel, Header, NoticeBanner, Workspace};
 use crate::browser;
 use crate::i18n::Lang;
 use crate::state::{Action, AppState, Notice};
@@ -125,6 +125,14 @@ pub fn App(props: &AppProps) -> Html {
         html! { <NoticeBanner {lang} {notice} {can_restore} {on_restore} {on_dismiss} /> }
     });
 
+    let on_command = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |c: kafka_sim::session::Command| dispatch.dispatch(Action::Apply(c)))
+    };
+    let on_seek = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |t: kafka_sim::SimTime| dispatch.dispatch(Action::Seek(t)))
+    };
     let scenario: Option<AttrValue> = state.scenario_name().map(AttrValue::from);
     let view = state.view().clone();
     html! {
@@ -144,9 +152,14 @@ pub fn App(props: &AppProps) -> Html {
                 {on_share}
             />
             { for notice }
-            <main class="stage">
-                <ClusterView view={view.clone()} />
-            </main>
+            <Workspace
+                view={view.clone()}
+                session={state.session().clone()}
+                {lang}
+                last_sent={state.last_sent()}
+                {on_command}
+                {on_seek}
+            />
             <AboutPanel
                 {lang}
                 {scenario}

@@ -12,6 +12,7 @@ mod share;
 mod status;
 pub mod tabs;
 mod timeline;
+mod workspace;
 
 pub use about::{AboutPanel, AboutPanelProps};
 pub use app::{App, AppProps, SAVE_EVERY_FRAMES, use_frame_loop};
@@ -22,3 +23,4 @@ pub use lang_switch::{LangSwitch, LangSwitchProps};
 pub use share::{ShareButton, ShareButtonProps};
 pub use status::{StatusBar, StatusBarProps};
 pub use timeline::{TIMELINE_STEP_MS, Timeline, TimelineProps};
+pub use workspace::{Workspace, WorkspaceProps};

@@ -35,6 +35,11 @@ impl SharedSession {
     pub fn view(&self) -> SimView {
         self.0.borrow().sim().view()
     }
+    /// The oracles' findings now (a full check: call it only while the Anomalies tab is open).
+    pub fn anomalies(&self) -> kafka_sim::view::AnomaliesView {
+        self.with_mut(|s| s.sim_mut().anomalies())
+    }
+
     /// Reads the session.
     pub fn with<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
         f(&self.0.borrow())
@@ -134,6 +139,8 @@ pub struct AppState {
     revision: u64,
     persist: bool,
     clock: fn() -> f64,
+    /// The last record sent by hand (its result is read from the view as it arrives).
+    last_sent: Option<kafka_sim::sim::runtime_api::SentRecord>,
 }
 
 impl AppState {
@@ -154,7 +161,13 @@ impl AppState {
             revision: 0,
             persist: true,
             clock: wall_clock_ms,
+            last_sent: None,
         }
+    }
+
+    /// The last record sent by hand through the producer panel, if any.
+    pub fn last_sent(&self) -> Option<kafka_sim::sim::runtime_api::SentRecord> {
+        self.last_sent
     }
     /// Replaces the wall clock used for the frame budget (tests use a fake one).
     pub fn with_clock(mut self, clock: fn() -> f64) -> AppState {
@@ -394,7 +407,9 @@ impl AppState {
             }
             Action::Apply(command) => {
                 let result = self.session.with_mut(|s| s.apply(command));
+                let sent = result.as_ref().ok().and_then(|a| a.sent);
                 AppState {
+                    last_sent: sent.or(self.last_sent),
                     notice: result.err().map(|e| Notice::Refused(e.to_string())),
                     ..self.changed(true)
                 }

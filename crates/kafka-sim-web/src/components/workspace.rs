@@ -1,0 +1,121 @@
+//! The page below the header: the cluster picture with the client panels beside it, the topic table,
+//! and the tabs. It reads the view and the session's logs and reports what the user does as session
+//! [`Command`]s and seeks; it holds no simulation logic.
+
+use std::rc::Rc;
+
+use kafka_sim::session::Command;
+use kafka_sim::sim::runtime_api::SentRecord;
+use kafka_sim::{SimTime, SimView};
+use yew::prelude::*;
+
+use super::ClusterView;
+use super::panels::edit::partition_count;
+use super::panels::{ConsumerGroupPanel, ProducerPanel, SendOutcome, TopicSettingsPanel, TopicTable};
+use super::tabs::{AnomaliesPanel, EventLog, MetricsCharts, SEQUENCE_LIMIT, SequenceDiagram, Tab, Tabs};
+use crate::i18n::Lang;
+use crate::state::SharedSession;
+
+/// Properties of [`Workspace`].
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct WorkspaceProps {
+    /// The simulation's view after the last change.
+    pub view: Rc<SimView>,
+    /// The session, for the logs the view does not carry (event log, metrics, sequence, anomalies).
+    pub session: SharedSession,
+    /// The page's language.
+    pub lang: Lang,
+    /// The last record sent by hand, whose result the producer panel shows.
+    #[prop_or_default]
+    pub last_sent: Option<SentRecord>,
+    /// What the user did to the simulation.
+    pub on_command: Callback<Command>,
+    /// A click on an event: seek to its time.
+    pub on_seek: Callback<SimTime>,
+}
+
+/// The cluster picture, the panels, the topic table and the tabs.
+#[component]
+pub fn Workspace(props: &WorkspaceProps) -> Html {
+    let lang = props.lang;
+    let view = &props.view;
+    let tab = use_state(|| Tab::EventLog);
+
+    // The logs are copied out of the session only when they grew (or the run was replaced).
+    let log_key = (view.event_count, view.seed, view.trace_hash == 0);
+    let events = {
+        let session = props.session.clone();
+        use_memo((log_key, session.clone()), move |_| {
+            Rc::new(session.with(|s| {
+                let sim = s.sim();
+                sim.event_log_range(sim.event_log_bounds())
+            }))
+        })
+    };
+    let samples = {
+        let session = props.session.clone();
+        use_memo((view.metric_count, view.seed, session.clone()), move |_| {
+            Rc::new(session.with(|s| s.sim().metrics().cloned().collect::<Vec<_>>()))
+        })
+    };
+
+    let on_select = {
+        let tab = tab.clone();
+        Callback::from(move |t: Tab| tab.set(t))
+    };
+    let panel = match *tab {
+        Tab::EventLog => html! {
+            <EventLog {lang} events={(*events).clone()} on_seek={props.on_seek.clone()} />
+        },
+        Tab::Metrics => html! { <MetricsCharts {lang} samples={(*samples).clone()} /> },
+        Tab::Anomalies => {
+            // A full oracle check: only while this tab is open.
+            let found = Rc::new(props.session.anomalies());
+            html! { <AnomaliesPanel {lang} anomalies={found} /> }
+        }
+        Tab::Sequence => {
+            let entries = Rc::new(props.session.with(|s| s.sim().sequence(SEQUENCE_LIMIT)));
+            let nodes = Rc::new(view.nodes.clone());
+            html! { <SequenceDiagram {lang} {entries} {nodes} /> }
+        }
+    };
+
+    let sent = props.last_sent.map(|r| {
+        props.session.with(|s| {
+            s.sim()
+                .sent_record(r.producer, r.id)
+                .map_or(SendOutcome::Pending { partition: r.tp.partition }, SendOutcome::from_manual)
+        })
+    });
+    let producers = view.producers.iter().map(|p| {
+        let partitions = partition_count(view, &p.topic);
+        let sent = sent.clone().filter(|_| props.last_sent.is_some_and(|r| r.producer == p.index));
+        html! {
+            <ProducerPanel producer={p.clone()} {partitions} {sent} {lang}
+                on_command={props.on_command.clone()} />
+        }
+    });
+    let groups = view.groups.iter().map(|g| {
+        html! { <ConsumerGroupPanel group={g.clone()} {lang} on_command={props.on_command.clone()} /> }
+    });
+    let settings = view.settings.clone().map(|settings| {
+        html! { <TopicSettingsPanel {settings} {lang} on_command={props.on_command.clone()} /> }
+    });
+
+    html! {
+        <div class="workspace">
+            <main class="stage">
+                <ClusterView view={view.clone()} {lang} on_command={props.on_command.clone()} />
+            </main>
+            <aside class="side-panels">
+                { for producers }
+                { for groups }
+                { for settings }
+            </aside>
+            <section class="below">
+                <TopicTable view={view.clone()} {lang} show_internal={false} />
+                <Tabs {lang} selected={*tab} {on_select}>{ panel }</Tabs>
+            </section>
+        </div>
+    }
+}
