@@ -37,7 +37,7 @@ test('the first page draws the cluster and the clock runs with Play and stops wi
   const speed = page.getByRole('slider', { name: 'Speed' });
   await expect(speed).toBeVisible();
   await expect(speed).toHaveAttribute('aria-valuetext', '1×');
-  await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toHaveCount(0);
 
   const start = await clockSeconds(page);
   expect(start).toBe(0);
