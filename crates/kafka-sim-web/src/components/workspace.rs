@@ -82,14 +82,19 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
 
     let sent = props.last_sent.map(|r| {
         props.session.with(|s| {
-            s.sim()
-                .sent_record(r.producer, r.id)
-                .map_or(SendOutcome::Pending { partition: r.tp.partition }, SendOutcome::from_manual)
+            s.sim().sent_record(r.producer, r.id).map_or(
+                SendOutcome::Pending {
+                    partition: r.tp.partition,
+                },
+                SendOutcome::from_manual,
+            )
         })
     });
     let producers = view.producers.iter().map(|p| {
         let partitions = partition_count(view, &p.topic);
-        let sent = sent.clone().filter(|_| props.last_sent.is_some_and(|r| r.producer == p.index));
+        let sent = sent
+            .clone()
+            .filter(|_| props.last_sent.is_some_and(|r| r.producer == p.index));
         html! {
             <ProducerPanel producer={p.clone()} {partitions} {sent} {lang}
                 on_command={props.on_command.clone()} />
