@@ -204,7 +204,7 @@ impl Layout {
                 }
             }
         }
-        groups.sort_by_key(|(g, _)| *g);
+        kafka_sim::sort::sort_by_key(&mut groups, |(g, _)| *g);
 
         let row_width = |n: usize, w: f64, gap: f64| n as f64 * w + n.saturating_sub(1) as f64 * gap;
         let brokers_w = row_width(brokers.len(), BROKER_WIDTH, BROKER_GAP);

@@ -3,8 +3,8 @@
 //! - **The URL** holds the session's [`Permalink`] in its fragment, `#p=k1.…` ([`url_with_link`],
 //!   [`link_in_url`]): a fragment never reaches the server, and any length works.
 //! - **Storage** is anything with [`KeyValue`]: the browser's `localStorage` ([`Store::browser`]) or a
-//!   map in memory for tests ([`Store::memory`]). The last session is kept as the permalink's JSON under
-//!   [`SESSION_KEY`]; the language under [`crate::i18n::STORAGE_KEY`].
+//!   map in memory for tests ([`Store::memory`]). The last session is kept as the permalink's compact
+//!   string ([`Permalink::encode`], the same as in the URL) under [`SESSION_KEY`]; the language under [`crate::i18n::STORAGE_KEY`].
 //! - **Starting** ([`start`]): a permalink in the URL wins; a bad one shows a notice, falls back to the
 //!   default scenario and leaves the stored session alone; else the stored session; else the default.
 
@@ -19,7 +19,7 @@ use crate::i18n::{self, Lang};
 use crate::state::Notice;
 use crate::state::scenarios::{default_session, open_permalink};
 
-/// The `localStorage` key of the last session (its permalink's JSON).
+/// The `localStorage` key of the last session (its permalink's compact string, as in the URL).
 pub const SESSION_KEY: &str = "kafka-playground.session";
 
 /// The URL fragment's parameter that holds the permalink: `#p=k1.…`.
@@ -138,14 +138,15 @@ pub fn url_with_link(url: &str, link: &Permalink) -> String {
     format!("{base}#{URL_PARAM}={}", link.encode())
 }
 
-/// Keeps `link` as the last session.
+/// Keeps `link` as the last session. The compact string rather than JSON: the page then needs no JSON
+/// parser (serde_json and every `Deserialize` it would instantiate stay out of the wasm).
 pub fn save_session(store: &dyn KeyValue, link: &Permalink) -> bool {
-    store.set(SESSION_KEY, &link.to_json())
+    store.set(SESSION_KEY, &link.encode())
 }
 
 /// The last session kept: `None` when there is none, an error when it cannot be read.
 pub fn stored_session(store: &dyn KeyValue) -> Option<Result<Permalink, PermalinkError>> {
-    store.get(SESSION_KEY).map(|json| Permalink::from_json(&json))
+    store.get(SESSION_KEY).map(|text| Permalink::decode(&text))
 }
 
 /// The language chosen before, if any.

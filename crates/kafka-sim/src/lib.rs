@@ -32,6 +32,7 @@ pub mod scenario;
 pub mod serialization;
 pub mod session;
 pub mod sim;
+pub mod sort;
 pub mod swarm;
 pub mod time;
 pub mod view;

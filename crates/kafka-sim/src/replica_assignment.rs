@@ -152,7 +152,7 @@ fn validate(brokers: &[BrokerId], partitions: i32, replication_factor: i32) -> R
         });
     }
     let mut sorted = brokers.to_vec();
-    sorted.sort();
+    crate::sort::sort(&mut sorted);
     if let Some(pair) = sorted.windows(2).find(|w| w[0] == w[1]) {
         return Err(AssignmentError::DuplicateBroker(pair[0]));
     }

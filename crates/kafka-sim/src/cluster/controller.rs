@@ -129,7 +129,7 @@ impl ControllerRole {
             .flat_map(|(_, r)| r.replicas.iter().copied())
             .filter(|b| !live.contains(b))
             .collect();
-        dead.sort();
+        crate::sort::sort(&mut dead);
         dead.dedup();
         for b in dead {
             let out = role.state.on_broker_failure(b);

@@ -401,7 +401,7 @@ impl<N: Node> Kernel<N> {
                 _ => None,
             })
             .collect();
-        flights.sort_by_key(|(seq, f)| (f.deliver_at, *seq));
+        crate::sort::sort_by_key(&mut flights, |(seq, f)| (f.deliver_at, *seq));
         flights.into_iter().map(|(_, f)| f).collect()
     }
 

@@ -204,7 +204,7 @@ fn incidents_by_member(
         by.entry(i.by).or_default().push((i.at, i.incident));
     }
     for list in by.values_mut() {
-        list.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(list, |(at, _)| *at);
     }
     by
 }
@@ -233,7 +233,7 @@ pub fn delivery_report(
 ) -> DeliveryReport {
     let incidents = incidents_by_member(group, incidents);
     let mut ranges: Vec<&ProcessedRange> = processed.iter().filter(|r| r.by.group == group).collect();
-    ranges.sort_by_key(|r| r.at);
+    crate::sort::sort_by_key(&mut ranges, |r| r.at);
     let mut coverage: BTreeMap<TopicPartition, Coverage> = BTreeMap::new();
     let mut report = DeliveryReport::default();
     for r in ranges {
@@ -266,7 +266,7 @@ pub fn delivery_report(
         let refused = list.iter().filter(|(_, i)| *i == MemberIncident::CommitFailed);
         failed.extend(refused.map(|(at, _)| (*by, *at)));
     }
-    failed.sort();
+    crate::sort::sort(&mut failed);
     failed.dedup();
     report.commit_failures = failed.len() as u64;
     report.max_lag = lag.max().max(report.lag);

@@ -411,7 +411,7 @@ impl DurabilityOracle {
         let mut logs: Vec<FinalLog> = final_logs.into_iter().collect();
         for l in &mut logs {
             if !l.batches.is_sorted_by_key(|b| b.base_offset) {
-                l.batches.sort_by_key(|b| b.base_offset);
+                crate::sort::sort_by_key(&mut l.batches, |b| b.base_offset);
             }
         }
         check::run(self, logs.iter().map(FinalLog::as_ref).collect(), topic_name)

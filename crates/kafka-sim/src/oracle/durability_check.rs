@@ -175,7 +175,7 @@ pub(super) fn run<'a>(
     mut logs: Vec<FinalLogRef<'a>>,
     topic_name: &'a dyn Fn(TopicIdx) -> String,
 ) -> DurabilityReport {
-    logs.sort_by_key(|l| l.tp);
+    crate::sort::sort_by_key(&mut logs, |l| l.tp);
     let mut cx = Ctx {
         oracle,
         logs,
@@ -211,7 +211,7 @@ pub(super) fn run<'a>(
     rep.inconsistent_offsets = sweep_ranges(&mut cx, ranges, true);
     rep.truncated_overwritten = sweep_ranges(&mut cx, overwritten, false);
 
-    cx.findings.sort_by_key(|f| (f.kind, f.tp, f.offset, f.record));
+    crate::sort::sort_by_key(&mut cx.findings, |f| (f.kind, f.tp, f.offset, f.record));
     rep.findings = cx.findings;
     rep.findings_capped = cx.capped;
     rep.latency = oracle
@@ -440,7 +440,7 @@ fn scan_truncations(cx: &Ctx<'_>, ranges: &mut Vec<Range>, overwritten: &mut Vec
 
 /// Turns the first [`FINDINGS_CAP`] records of each kind of candidate runs into findings.
 fn list_candidates(cx: &mut Ctx<'_>, mut cands: Vec<Candidate>) {
-    cands.sort();
+    crate::sort::sort(&mut cands);
     let oracle = cx.oracle;
     for c in cands {
         let oe = &oracle.outcomes[c.entry as usize];
@@ -486,7 +486,7 @@ fn list_candidates(cx: &mut Ctx<'_>, mut cands: Vec<Candidate>) {
 
 /// Counts the distinct offsets the ranges cover; lists them as inconsistent offsets if `list`.
 fn sweep_ranges(cx: &mut Ctx<'_>, mut ranges: Vec<Range>, list: bool) -> u64 {
-    ranges.sort();
+    crate::sort::sort(&mut ranges);
     let oracle = cx.oracle;
     let mut count = 0u64;
     let mut covered: Option<(TopicPartition, i64)> = None;

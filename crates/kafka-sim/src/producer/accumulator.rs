@@ -340,7 +340,7 @@ impl Accumulator {
                 out.next_ready_check = Some(out.next_ready_check.map_or(at, |t| t.min(at)));
             }
         }
-        out.ready_nodes.sort_unstable();
+        crate::sort::sort(&mut out.ready_nodes);
         out
     }
 

@@ -188,7 +188,7 @@ impl AddedMembers {
                 Some((r.at.resolve().ok()?, i, g))
             })
             .collect();
-        adds.sort();
+        crate::sort::sort(&mut adds);
         let mut next: Vec<u32> = groups.iter().map(|g| g.members.len() as u32).collect();
         let added = adds
             .into_iter()

@@ -110,7 +110,7 @@ impl Session {
         for f in &scenario.faults {
             sim.schedule_scenario_fault(f);
         }
-        log.sort_by_key(|a| (a.step, a.at));
+        crate::sort::sort_by_key(&mut log, |a| (a.step, a.at));
         let snapshots = vec![Snapshot {
             step: 0,
             applied: 0,

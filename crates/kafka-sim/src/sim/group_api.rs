@@ -169,7 +169,7 @@ impl GroupState {
             });
         }
         // Stable: equal start times keep group, then member order.
-        state.pending.sort_by_key(|(at, g, n, _)| (*at, *g, *n));
+        crate::sort::sort_by_key(&mut state.pending, |(at, g, n, _)| (*at, *g, *n));
         state
     }
 

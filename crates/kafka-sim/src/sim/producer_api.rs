@@ -287,7 +287,7 @@ impl Simulation {
         let seq = self.clients.fault_seq;
         self.clients.fault_seq += 1;
         self.clients.faults.push((at, seq, f));
-        self.clients.faults.sort_by_key(|(at, seq, _)| (*at, *seq));
+        crate::sort::sort_by_key(&mut self.clients.faults, |(at, seq, _)| (*at, *seq));
     }
 
     pub(super) fn next_scenario_fault(&self) -> Option<SimTime> {

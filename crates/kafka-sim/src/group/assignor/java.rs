@@ -45,7 +45,7 @@ pub fn hash_iteration_order(hashes: &[i32]) -> Vec<usize> {
     let cap = default_capacity(hashes.len());
     let mut order: Vec<usize> = (0..hashes.len()).collect();
     // A stable sort keeps insertion order within a bucket.
-    order.sort_by_key(|&i| spread(hashes[i]) as usize & (cap - 1));
+    crate::sort::sort_by_key(&mut order, |&i| spread(hashes[i]) as usize & (cap - 1));
     order
 }
 

@@ -218,6 +218,6 @@ pub fn member_order(a: &AssignMember, b: &AssignMember) -> Ordering {
 /// Members sorted as `Utils.sorted(memberInfoList)` / `Collections.sort` would (a stable sort).
 pub(crate) fn sorted_members<'a>(members: &[&'a AssignMember]) -> Vec<&'a AssignMember> {
     let mut out = members.to_vec();
-    out.sort_by(|a, b| member_order(a, b));
+    crate::sort::sort_by(&mut out, |a, b| member_order(a, b));
     out
 }

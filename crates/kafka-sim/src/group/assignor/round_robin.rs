@@ -19,7 +19,7 @@ pub(crate) fn assign(input: &Prepared<'_>) -> BTreeMap<String, Vec<NamedPartitio
     }
     // allPartitionsSorted: a TreeSet of every subscribed topic, each expanded to 0..n.
     let mut topics: Vec<&String> = input.counts.keys().collect();
-    topics.sort_by(|a, b| java::java_cmp(a, b));
+    crate::sort::sort_by(&mut topics, |a, b| java::java_cmp(a, b));
     let mut cursor = 0usize;
     for topic in topics {
         let count = input.counts[topic];

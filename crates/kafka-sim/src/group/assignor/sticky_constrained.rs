@@ -41,7 +41,7 @@ pub(crate) fn build(
     // assignOwnedPartitions
     for (consumer, parts) in owned {
         let mut parts = parts.clone();
-        parts.sort_by(|a, b| {
+        crate::sort::sort_by(&mut parts, |a, b| {
             a.partition
                 .cmp(&b.partition)
                 .then_with(|| java_cmp(&a.topic, &b.topic))
@@ -76,15 +76,15 @@ pub(crate) fn build(
 
     // getUnassignedPartitions: every partition by (topic, partition), minus those kept.
     let mut sorted_topics: Vec<&(String, i32)> = topics.iter().collect();
-    sorted_topics.sort_by(|a, b| java_cmp(&a.0, &b.0));
+    crate::sort::sort_by(&mut sorted_topics, |a, b| java_cmp(&a.0, &b.0));
     let unassigned: Vec<NamedPartition> = sorted_topics
         .iter()
         .flat_map(|(t, n)| (0..*n).map(move |p| NamedPartition::new(t.clone(), p)))
         .filter(|tp| !assigned.contains(tp))
         .collect();
 
-    under_min.sort_by(|a, b| java_cmp(a, b));
-    exactly_min.make_contiguous().sort_by(|a, b| java_cmp(a, b));
+    crate::sort::sort_by(&mut under_min, |a, b| java_cmp(a, b));
+    crate::sort::sort_by(exactly_min.make_contiguous(), |a, b| java_cmp(a, b));
 
     // assignRoundRobin: `cursor` is the position of the iterator over `under_min`.
     let mut cursor = 0usize;

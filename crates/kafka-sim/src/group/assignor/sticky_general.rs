@@ -135,7 +135,7 @@ pub(crate) fn build(
         }
     }
     let mut sorted_topics: Vec<&String> = b.topic_consumers.keys().collect();
-    sorted_topics.sort_by(|x, y| {
+    crate::sort::sort_by(&mut sorted_topics, |x, y| {
         b.topic_consumers[*x]
             .len()
             .cmp(&b.topic_consumers[*y].len())

@@ -549,6 +549,6 @@ fn batch_offsets(batch: &[Chunk]) -> Offsets {
             None => out.push((c.tp, c.to, c.epoch)),
         }
     }
-    out.sort_by_key(|(tp, _, _)| *tp);
+    crate::sort::sort_by_key(&mut out, |(tp, _, _)| *tp);
     out
 }

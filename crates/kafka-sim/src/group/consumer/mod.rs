@@ -571,7 +571,7 @@ impl Consumer {
     /// `t-0, t-1` (Kafka's `Utils.join(partitions, ", ")`).
     fn join_names<'a>(&self, tps: impl IntoIterator<Item = &'a TopicPartition>) -> String {
         let mut names: Vec<NamedPartition> = tps.into_iter().map(|tp| self.named(*tp)).collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names
             .iter()
             .map(ToString::to_string)

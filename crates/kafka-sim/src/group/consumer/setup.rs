@@ -131,7 +131,7 @@ pub fn fallback_range_assign(
             .filter(|m| m.metadata.topics.iter().any(|t| t == topic))
             .map(|m| m.member_id.as_str())
             .collect();
-        subs.sort_unstable();
+        crate::sort::sort(&mut subs);
         if subs.is_empty() {
             continue;
         }
