@@ -2,11 +2,11 @@
 //! seed scenario (with the seed's consumer group added) and inspected.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use support::render;
 
 use kafka_sim::partitioner::partition_for_key;
 use kafka_sim::scenario::Scenario;
@@ -18,28 +18,9 @@ use kafka_sim_web::components::panels::edit::{
 };
 use kafka_sim_web::components::panels::*;
 use kafka_sim_web::i18n::{Lang, help};
-use yew::{BaseComponent, Callback, LocalServerRenderer};
+use yew::Callback;
 
 const LINGER_MESSAGE: &str = "Invalid value -1 for configuration linger.ms: Value must be at least 0";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..10_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("rendering did not finish");
-}
-
-fn render<C: BaseComponent>(props: C::Properties) -> String {
-    block_on(
-        LocalServerRenderer::<C>::with_props(props)
-            .hydratable(false)
-            .render(),
-    )
-}
 
 fn seed_sim() -> Simulation {
     let path = concat!(

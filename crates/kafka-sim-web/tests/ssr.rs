@@ -1,9 +1,9 @@
 //! Host tests: render the page to a string with Yew's server renderer and look at it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+mod support;
+
+use support::render;
 
 use kafka_sim::SimTime;
 use kafka_sim_web::components::{Header, HeaderProps};
@@ -11,27 +11,7 @@ use kafka_sim_web::i18n::{Key, Lang, has_hangul, t};
 use kafka_sim_web::speed::Speed;
 use kafka_sim_web::storage::{self, Store};
 use kafka_sim_web::{App, AppProps};
-use yew::{BaseComponent, Callback, LocalServerRenderer};
-
-/// Polls a future that needs no runtime (the local server renderer does not spawn) to completion.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..10_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("rendering did not finish");
-}
-
-fn render<C: BaseComponent>(props: C::Properties) -> String {
-    block_on(
-        LocalServerRenderer::<C>::with_props(props)
-            .hydratable(false)
-            .render(),
-    )
-}
+use yew::Callback;
 
 fn page(url: &str, lang: Lang, store: Store) -> String {
     render::<App>(AppProps {

@@ -2,11 +2,11 @@
 //! of the project's scenarios and look at the HTML.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::future::Future;
-use std::pin::pin;
+mod support;
+
 use std::rc::Rc;
 use std::sync::OnceLock;
-use std::task::{Context, Poll, Waker};
+use support::render;
 
 use kafka_sim::ids::BrokerId;
 use kafka_sim::scenario::Scenario;
@@ -23,27 +23,7 @@ use kafka_sim_web::components::tabs::{
 };
 use kafka_sim_web::i18n::narration::{english, narrate};
 use kafka_sim_web::i18n::{Lang, has_hangul};
-use yew::{BaseComponent, Callback, LocalServerRenderer};
-
-/// Polls a future that needs no runtime (the local server renderer does not spawn) to completion.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..10_000 {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-    panic!("rendering did not finish");
-}
-
-fn render<C: BaseComponent>(props: C::Properties) -> String {
-    block_on(
-        LocalServerRenderer::<C>::with_props(props)
-            .hydratable(false)
-            .render(),
-    )
-}
+use yew::Callback;
 
 /// What a finished run gives the tabs.
 struct Run {
