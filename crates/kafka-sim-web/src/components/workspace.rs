@@ -59,6 +59,17 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
         })
     };
 
+    // The anomalies are a full oracle check: run only while their tab is open, and then once per
+    // simulated second or new event, not on every animation frame.
+    let anomalies = {
+        let session = props.session.clone();
+        let open = *tab == Tab::Anomalies;
+        let key = open.then_some((view.now.as_millis() / 1_000, view.event_count, view.seed));
+        use_memo((key, session.clone()), move |(key, _)| {
+            key.map(|_| Rc::new(session.anomalies()))
+        })
+    };
+
     let on_select = {
         let tab = tab.clone();
         Callback::from(move |t: Tab| tab.set(t))
@@ -68,11 +79,10 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             <EventLog {lang} events={(*events).clone()} on_seek={props.on_seek.clone()} />
         },
         Tab::Metrics => html! { <MetricsCharts {lang} samples={(*samples).clone()} /> },
-        Tab::Anomalies => {
-            // A full oracle check: only while this tab is open.
-            let found = Rc::new(props.session.anomalies());
-            html! { <AnomaliesPanel {lang} anomalies={found} /> }
-        }
+        Tab::Anomalies => match (*anomalies).clone() {
+            Some(found) => html! { <AnomaliesPanel {lang} anomalies={found} /> },
+            None => html! {},
+        },
         Tab::Sequence => {
             let entries = Rc::new(props.session.with(|s| s.sim().sequence(SEQUENCE_LIMIT)));
             let nodes = Rc::new(view.nodes.clone());
