@@ -9,6 +9,9 @@
 //!   partition assignor over a group given as JSON on stdin (see `assign_cmd`).
 //! - `kafka-sim run SCENARIO.toml [--seed N] [--json] [--events]` runs a scenario (see `run_cmd`).
 //!
+//! - `kafka-sim shell [--scenario F]` runs Kafka's command-line tools against the simulation, one
+//!   command a line from stdin (see `shell_cmd`).
+//!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
 mod assign_cmd;
@@ -17,6 +20,7 @@ mod groups_json;
 mod json;
 mod partition_cmd;
 mod run_cmd;
+mod shell_cmd;
 
 use kafka_sim::config::{BrokerConfig, ConfigError, ConsumerConfig, ProducerConfig, properties};
 use kafka_sim::sim::golden_run;
@@ -34,6 +38,9 @@ commands:
   check SCENARIO.toml                    validate a scenario file without running it
   run SCENARIO.toml [--seed N] [--json] [--events]
                                          run a scenario; print a summary (or one JSON object)
+  shell [--scenario F] [--seed N] [--echo]
+                                         Kafka's CLI tools against the simulated cluster, one
+                                         command a line from stdin (default: the seed's cluster)
   help                                   this text
 ";
 
@@ -62,6 +69,14 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("assign") => assign_cmd::run(&args[1..], &mut std::io::stdin()).map_err(Failure),
         Some("check") => check_cmd::run(&args[1..]).map_err(Failure),
         Some("run") => run_cmd::run(&args[1..]).map_err(Failure),
+        Some("shell") => shell_cmd::run(
+            &args[1..],
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )
+        .map(|()| String::new())
+        .map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

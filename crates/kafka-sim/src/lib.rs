@@ -31,6 +31,7 @@ pub mod rng;
 pub mod scenario;
 pub mod serialization;
 pub mod session;
+pub mod shell;
 pub mod sim;
 pub mod sort;
 pub mod swarm;

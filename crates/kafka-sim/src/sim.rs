@@ -143,6 +143,7 @@ pub struct Simulation {
     groups: group_api::GroupState,
     views: view_record::ViewRecord,
     metrics: view_metrics::Metrics,
+    admin: admin_api::AdminState,
 }
 
 impl Simulation {
@@ -199,6 +200,7 @@ impl Simulation {
             groups,
             views: view_record::ViewRecord::default(),
             metrics: view_metrics::Metrics::default(),
+            admin: admin_api::AdminState::default(),
         };
         sim.run_group_work(SimTime::ZERO);
         Ok(sim)
@@ -321,6 +323,7 @@ impl Simulation {
     }
 }
 
+pub mod admin_api;
 mod group_api;
 mod producer_api;
 mod replication_api;

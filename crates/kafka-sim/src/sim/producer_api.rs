@@ -105,6 +105,12 @@ impl Simulation {
         &self.clients.producers
     }
 
+    /// Adds a producer node started while running (the console producer) to the producers whose
+    /// outcomes the oracle collects; its index is its position.
+    pub(super) fn register_producer(&mut self, node: NodeId) {
+        self.clients.producers.push(node);
+    }
+
     /// The producer nodes, in spec order.
     pub fn producers(&self) -> impl Iterator<Item = &ProducerNode> {
         (self.clients.producers.iter()).filter_map(|id| self.kernel.node(*id)?.as_producer())
