@@ -1,0 +1,51 @@
+//! `kafka-sim shell`: a script of the seed's commands piped in, as `kafka-sim shell < commands.sh`.
+
+mod common;
+use common::{kafka_sim, scenario, text};
+
+#[test]
+fn a_piped_script_runs_the_seeds_commands() {
+    let script = "\
+# 토픽 조회
+kafka-topics --bootstrap-server localhost:9092 --list
+kafka-topics.sh --bootstrap-server localhost:9092 --create --topic bookings --partitions 2 --replication-factor 3
+kafka-console-producer --bootstrap-server localhost:9092 --topic bookings
+first booking
+second booking
+^D
+kafka-console-consumer --bootstrap-server localhost:9092 --topic bookings --from-beginning --max-messages 2
+kafka-topics --bootstrap-server {broker url} --list
+";
+    let out = kafka_sim(&["shell", "--scenario", &scenario("seed-reserve.toml")], script);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stdout.starts_with("reserve\nCreated topic bookings.\n"),
+        "{stdout}"
+    );
+    let consumed: Vec<&str> = stdout.lines().skip(2).collect();
+    let mut sorted = consumed.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["first booking", "second booking"], "{stdout}");
+    assert!(stderr.contains("Processed a total of 2 messages\n"), "{stderr}");
+    // The seed's placeholder is not an address.
+    assert!(
+        stderr.contains("Invalid url in bootstrap.servers: {broker"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_default_cluster_is_the_seeds() {
+    let out = kafka_sim(
+        &["shell"],
+        "kafka-topics --bootstrap-server kafka1:29092 --describe --topic reserve\n",
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("Topic: reserve\tTopicId: "), "{stdout}");
+    assert!(
+        stdout.contains("\tPartitionCount: 3\tReplicationFactor: 3\tConfigs: \n"),
+        "{stdout}"
+    );
+}
