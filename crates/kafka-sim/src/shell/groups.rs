@@ -210,12 +210,14 @@ fn state_note(v: &GroupView, out: &mut ShellOutput) {
     }
 }
 
+/// One row of the offsets view: topic, partition, current offset, consumer id, host, client id.
+type Row = (String, i32, Option<i64>, String, String, String);
+
 fn describe_offsets(sim: &Simulation, group: &str, v: &GroupView, out: &mut ShellOutput) {
-    // (topic, partition, current, consumer-id, host, client-id)
-    let mut rows: Vec<(String, i32, Option<i64>, String, String, String)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let committed = |np: &NamedPartition| v.committed.iter().find(|(c, _)| c == np).map(|(_, o)| *o);
     let mut members: Vec<_> = v.members.iter().collect();
-    members.sort_by(|a, b| b.assignment.len().cmp(&a.assignment.len()));
+    crate::sort::sort_by_key(&mut members, |m| std::cmp::Reverse(m.assignment.len()));
     for m in members {
         let mut parts = m.assignment.clone();
         parts.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
@@ -246,9 +248,7 @@ fn describe_offsets(sim: &Simulation, group: &str, v: &GroupView, out: &mut Shel
     if rows.is_empty() {
         return;
     }
-    let w = |f: &dyn Fn(&(String, i32, Option<i64>, String, String, String)) -> usize, min: usize| {
-        rows.iter().map(f).max().unwrap_or(0).max(min)
-    };
+    let w = |f: &dyn Fn(&Row) -> usize, min: usize| rows.iter().map(f).max().unwrap_or(0).max(min);
     let gw = group.len().max(15);
     let tw = w(&|r| r.0.len(), 15);
     let cw = w(&|r| r.3.len(), 15);
