@@ -42,8 +42,13 @@ impl SimFigures {
     }
 }
 
-/// Runs the benchmark: `cargo xtask bench [--scenario FILE] [--no-peer] [--runs N]`.
+/// Runs the benchmark: `cargo xtask bench [--scenario FILE] [--no-peer] [--runs N]`, or with `--ui`
+/// the UI benchmark instead ([`crate::bench_ui`]).
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--ui") {
+        let rest: Vec<String> = args.iter().filter(|a| *a != "--ui").cloned().collect();
+        return crate::bench_ui::run(root, &rest);
+    }
     let mut scenario = root.join("tests/scenarios/w1.toml");
     let mut peer = true;
     let mut runs = 1u32;

@@ -3,7 +3,8 @@
 //! - `cargo xtask serve [--port N] [--dev]` installs what is missing, builds and serves the playground.
 //! - `cargo xtask test [--no-setup] [STEP...]` installs what is missing and runs every test layer in
 //!   order (or only the named steps): fmt, clippy, host, wasm, e2e.
-//! - `cargo xtask bench` runs the W1 benchmark and the peer benchmark side by side.
+//! - `cargo xtask bench` runs the W1 benchmark and the peer benchmark side by side; `--ui` instead
+//!   measures the page: its size, load time and frame times against their budgets.
 //! - `cargo xtask swarm [--seeds N] [--start S] [--seed N]` runs the swarm test over more seeds.
 //! - `cargo xtask setup [--test]` only installs.
 //!
@@ -11,6 +12,7 @@
 //! with exit status 1.
 
 mod bench;
+mod bench_ui;
 mod runner;
 mod setup;
 
@@ -41,6 +43,10 @@ commands:
                               of N runs), simulated records per wall second (produced plus consumed),
                               peak memory; then the peer benchmark (librdkafka's mock cluster)
                               producing as many records and consuming them back, and the ratio
+  bench --ui [--no-build]     the page: gzip -9 size of wasm + JS (<= 350 KB), load to interactive
+                              (median of 5 cold loads, <= 1 s), rAF frame intervals on the busy
+                              scenario paused, at 10x (p95 <= 16.7 ms) and 1000x; writes
+                              target/bench/ui.json (release build, Playwright, Chromium)
   swarm [--seeds N] [--start S] [--seed N]
                               seeded swarm testing in release: N seeds (default 1000) from S
                               (default 0), each with its own config and faults; --seed N replays one

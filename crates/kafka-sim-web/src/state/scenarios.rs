@@ -33,7 +33,8 @@ macro_rules! built_in {
     };
 }
 
-// The files that teach something. Left out: `w1` (the 10,000 records/s performance guard) and
+// The files that teach something, then `busy` (the UI benchmark's load: 2,000 records/s into 6
+// partitions, 5 consumers). Left out: `w1` (the 10,000 records/s performance guard) and
 // `group-session-timeout-below-min` (a group that never joins: a configuration error, not a run).
 built_in![
     "seed-reserve",
@@ -63,6 +64,7 @@ built_in![
     "group-static-restart-within",
     "group-static-restart-after",
     "group-poison-pill",
+    "busy",
 ];
 
 /// The built-in scenario named `name`.
