@@ -164,14 +164,16 @@ impl Imported {
     }
 }
 
-/// Guesses a file's format from its name and text: `.properties` with `spring.` keys is Spring, else plain
+/// Guesses a file's format from its name and text: `.properties` with `spring.kafka.` keys is Spring, else plain
 /// properties; YAML with a top-level `services` is compose, with `spring` is Spring.
 pub fn detect_format(name: &str, text: &str) -> Option<ImportFormat> {
     let lower = name.to_ascii_lowercase();
     let props_like = |t: &str| {
         super::parse_properties(t)
             .map(|p| {
-                if p.iter().any(|(k, _)| k.starts_with("spring.")) {
+                if p.iter()
+                    .any(|(k, _)| k.starts_with("spring.kafka.") || k.starts_with("spring.application."))
+                {
                     ImportFormat::Spring
                 } else {
                     ImportFormat::Properties

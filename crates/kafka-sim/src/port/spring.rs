@@ -319,6 +319,18 @@ pub(crate) fn import_spring(file: &str, text: &str, draft: &mut Draft) -> Result
             _ => draft.ignore(file, key, "not a Kafka setting"),
         }
     }
+    if !producer.seen
+        && !consumer.seen
+        && ack.is_none()
+        && draft.bootstrap_servers.is_empty()
+        && common.is_empty()
+    {
+        return Err(ImportError::Invalid {
+            file: file.to_owned(),
+            path: "spring.kafka".to_owned(),
+            message: "no spring.kafka settings in this file".to_owned(),
+        });
+    }
     let with_common = |own: &[(String, String)]| {
         let mut props = common.clone();
         for (k, v) in own {
