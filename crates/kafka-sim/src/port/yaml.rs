@@ -349,6 +349,11 @@ impl Parser {
                 self.ignore(&key_path, no, "block scalars (| and >) are not supported");
                 self.skip_deeper(indent);
                 Yaml::Null
+            } else if rest.starts_with(['&', '!']) {
+                // The anchor or tag is listed as ignored, with the block under it.
+                let v = self.value(&rest, no, &key_path)?;
+                self.skip_deeper(indent);
+                v
             } else {
                 let v = self.value(&rest, no, &key_path)?;
                 if let Some(next) = self.lines.get(self.pos)
