@@ -336,7 +336,8 @@ fn finish(mut draft: Draft, options: &ImportOptions) -> Result<Imported, ImportE
                 processing: None,
                 commit: Some(g.commit),
                 start: None,
-                config: g.props.clone(),
+                // The table's "group.id" names the group; the config does not repeat it.
+                config: g.props.iter().filter(|(k, _)| k != "group.id").cloned().collect(),
             })
             .collect(),
         faults_omitted: 0,
