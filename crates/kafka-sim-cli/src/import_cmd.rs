@@ -1,7 +1,8 @@
 //! `kafka-sim import FILE... [--format compose|spring|properties] [--topic T] [--rate R] [--duration D]`:
 //! reads real configuration files (a docker-compose file, Spring's `application.yml` /
 //! `application.properties`, `producer.properties` / `consumer.properties`) and prints the equivalent
-//! scenario TOML. What import assumed and every key it did not use (with the reason) follow as TOML
+//! scenario TOML. The log lines Kafka would print for the configurations, what import assumed and every key
+//! it did not use (with the reason) follow as TOML
 //! comments, so the output is still a valid scenario file. A refused file prints Kafka's (or Spring's)
 //! message and exits 2. `-` reads stdin (give `--format` then).
 
@@ -91,6 +92,12 @@ pub fn run(args: &[String]) -> Result<String, String> {
                 b.id,
                 b.addresses.join(", ")
             ));
+        }
+    }
+    if !imported.scenario.warnings.is_empty() {
+        out.push_str("\n# Kafka would log:\n");
+        for w in &imported.scenario.warnings {
+            out.push_str(&format!("#   {w}\n"));
         }
     }
     if !imported.notes.is_empty() {

@@ -28,6 +28,12 @@ fn import_of_the_seed_files_prints_a_scenario_that_checks() {
         "{toml}"
     );
     assert!(toml.contains("# Ignored (5):"), "{toml}");
+    // Spring's JSON setting is not a ConsumerConfig key: Kafka logs it as unknown, and so does the import.
+    assert!(toml.contains("# Kafka would log:\n"), "{toml}");
+    assert!(
+        toml.contains("#   WARN consumer_groups[0].config: The configuration 'spring.json.trusted.packages'"),
+        "{toml}"
+    );
     assert!(
         toml.contains("services.zookeeper.environment.ZOOKEEPER_TICK_TIME: ZooKeeper's own setting"),
         "{toml}"

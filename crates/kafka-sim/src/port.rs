@@ -24,7 +24,9 @@
 //! the same cluster and clients.
 //!
 //! **Parsers**: [`parse_yaml`] and [`parse_properties`] take any text and never panic (fuzz entries), with
-//! the size limit [`MAX_IMPORT_BYTES`] and YAML's nesting limit [`yaml::MAX_YAML_DEPTH`].
+//! the size limits [`MAX_IMPORT_BYTES`] and [`MAX_IMPORT_LINES`] and YAML's nesting limit
+//! [`yaml::MAX_YAML_DEPTH`]. The importers are fuzz entries too: [`import_files`] with a forced
+//! [`ImportFormat`] runs one importer on any text and never panics.
 
 mod clients;
 mod compose;
@@ -49,6 +51,10 @@ use std::fmt;
 
 /// The largest file accepted by the import parsers, in bytes (1 MiB).
 pub const MAX_IMPORT_BYTES: usize = 1 << 20;
+
+/// The most lines (YAML lines with content, `.properties` lines) an imported file may have: real compose and
+/// Spring files have a few hundred, and the limit keeps every step of import fast on hostile input.
+pub const MAX_IMPORT_LINES: usize = 10_000;
 
 /// A key that import did not use, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -144,6 +150,16 @@ pub fn parse_properties(text: &str) -> Result<Vec<(String, String)>, PortParseEr
             limit: MAX_IMPORT_BYTES,
         });
     }
+    if text
+        .split(['\n', '\r'])
+        .filter(|l| !l.trim().is_empty())
+        .nth(MAX_IMPORT_LINES)
+        .is_some()
+    {
+        return Err(PortParseError::TooManyLines {
+            limit: MAX_IMPORT_LINES,
+        });
+    }
     crate::config::properties::parse(text).map_err(PortParseError::Properties)
 }
 
@@ -155,6 +171,12 @@ pub enum PortParseError {
     TooLarge {
         /// The size.
         size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More than [`MAX_IMPORT_LINES`] lines with content.
+    #[error("the file has more than {limit} lines; the limit is {limit}")]
+    TooManyLines {
         /// The limit.
         limit: usize,
     },

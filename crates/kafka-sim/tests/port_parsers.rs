@@ -237,3 +237,29 @@ fn seeded_mutations_of_the_seed_files_never_panic() {
     // The run exercises both outcomes.
     assert!(ok > 100 && refused > 100, "ok {ok}, refused {refused}");
 }
+
+#[test]
+fn line_limits_keep_hostile_input_fast() {
+    let many: String = (0..kafka_sim::port::MAX_IMPORT_LINES + 1)
+        .map(|i| format!("k{i}: v\n"))
+        .collect();
+    let e = parse_yaml(&many).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the file has more than 10000 lines; the limit is 10000"
+    );
+    let many: String = (0..kafka_sim::port::MAX_IMPORT_LINES + 1)
+        .map(|i| format!("k{i}=v\n"))
+        .collect();
+    assert!(parse_properties(&many).is_err());
+    let e = kafka_sim::port::import_str("producer.properties", &many).unwrap_err();
+    assert!(e.to_string().contains("the limit is 10000"), "{e}");
+    // Just under the limit, distinct keys: accepted quickly (the importers are not quadratic beyond it).
+    let ok: String = (0..kafka_sim::port::MAX_IMPORT_LINES)
+        .map(|i| format!("k{i}=v\n"))
+        .collect();
+    assert_eq!(
+        parse_properties(&ok).unwrap().len(),
+        kafka_sim::port::MAX_IMPORT_LINES
+    );
+}

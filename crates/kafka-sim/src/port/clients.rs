@@ -77,6 +77,11 @@ pub(crate) fn import_properties(file: &str, text: &str, draft: &mut Draft) -> Re
             size,
             limit,
         },
+        e @ super::PortParseError::TooManyLines { .. } => ImportError::Invalid {
+            file: file.to_owned(),
+            path: "(file)".to_owned(),
+            message: e.to_string(),
+        },
         super::PortParseError::Properties(error) => ImportError::Properties {
             file: file.to_owned(),
             line: match &error {

@@ -182,7 +182,8 @@ pub fn detect_format(name: &str, text: &str) -> Option<ImportFormat> {
             .ok()
     };
     if lower.ends_with(".properties") {
-        return props_like(text);
+        // A broken file is still a properties file: its importer reports why.
+        return props_like(text).or(Some(ImportFormat::Properties));
     }
     if let Ok(doc) = parse_yaml(text)
         && let Yaml::Map(_) = doc.root
