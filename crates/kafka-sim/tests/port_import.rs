@@ -320,3 +320,40 @@ fn refusals_are_clear() {
     .unwrap_err();
     assert!(e.to_string().contains("group-id: required"), "{e}");
 }
+
+#[test]
+fn apache_kafka_single_node_kraft_example_imports() {
+    // The apache/kafka image's documented single-node example (docker/examples), environment as a map.
+    let text = "services:\n  broker:\n    image: apache/kafka:latest\n    hostname: broker\n    container_name: broker\n    \
+                ports:\n      - 9092:9092\n    environment:\n      KAFKA_BROKER_ID: 1\n      \
+                KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,CONTROLLER:PLAINTEXT\n      \
+                KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://broker:29092,PLAINTEXT_HOST://localhost:9092\n      \
+                KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 0\n      \
+                KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1\n      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n      \
+                KAFKA_PROCESS_ROLES: broker,controller\n      KAFKA_NODE_ID: 1\n      \
+                KAFKA_CONTROLLER_QUORUM_VOTERS: 1@broker:29093\n      \
+                KAFKA_LISTENERS: PLAINTEXT://broker:29092,CONTROLLER://broker:29093,PLAINTEXT_HOST://0.0.0.0:9092\n      \
+                KAFKA_INTER_BROKER_LISTENER_NAME: PLAINTEXT\n      KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER\n      \
+                KAFKA_LOG_DIRS: /tmp/kraft-combined-logs\n      CLUSTER_ID: MkU3OEVBNTcwNTJENDM2Qk\n";
+    let i = import_str("docker-compose.yml", text).unwrap();
+    assert_eq!(i.scenario.cluster.brokers, 1);
+    assert_eq!(i.scenario.cluster.config.offsets_topic_replication_factor, 1);
+    assert_eq!(i.scenario.cluster.config.transaction_state_log_min_isr, 1);
+    let addr = i.addresses();
+    assert!(addr.contains(&("localhost:9092".to_owned(), 1)), "{addr:?}");
+    assert!(addr.contains(&("broker:29092".to_owned(), 1)), "{addr:?}");
+    let keys = ignored_keys(&i);
+    for k in [
+        "KAFKA_PROCESS_ROLES",
+        "KAFKA_CONTROLLER_QUORUM_VOTERS",
+        "KAFKA_CONTROLLER_LISTENER_NAMES",
+        "CLUSTER_ID",
+    ] {
+        assert!(keys.iter().any(|x| x.ends_with(k)), "{k} not in {keys:?}");
+    }
+    assert!(
+        i.notes.iter().any(|n| n.contains("apache/kafka:latest")),
+        "{:?}",
+        i.notes
+    );
+}

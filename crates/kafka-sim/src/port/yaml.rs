@@ -292,7 +292,7 @@ impl Parser {
             let offset = line.text.len() - rest.len();
             if rest.is_empty() {
                 self.pos += 1;
-                items.push(self.nested(indent, &item_path, depth, no)?);
+                items.push(self.nested(indent, &item_path, depth)?);
             } else if is_seq_item(&rest) || split_key(&rest).is_some() {
                 // `- key: value` or `- - x`: the rest of the line opens a block at its own column.
                 let line = &mut self.lines[self.pos];
@@ -309,16 +309,13 @@ impl Parser {
     }
 
     /// The block under a key or `-` that had nothing after it on its line (at `parent` indentation).
-    fn nested(&mut self, parent: usize, path: &str, depth: usize, no: usize) -> Result<Yaml, YamlError> {
+    fn nested(&mut self, parent: usize, path: &str, depth: usize) -> Result<Yaml, YamlError> {
         match self.lines.get(self.pos) {
             Some(next) if next.indent > parent => {
                 let indent = next.indent;
                 self.block(indent, path, depth + 1)
             }
-            _ => {
-                let _ = no;
-                Ok(Yaml::Null)
-            }
+            _ => Ok(Yaml::Null),
         }
     }
 
@@ -358,7 +355,7 @@ impl Parser {
                     Some(next) if next.indent == indent && is_seq_item(&next.text) => {
                         self.sequence(indent, &key_path, depth + 1)?
                     }
-                    _ => self.nested(indent, &key_path, depth, no)?,
+                    _ => self.nested(indent, &key_path, depth)?,
                 }
             } else if rest.starts_with('|') || rest.starts_with('>') {
                 self.ignore(&key_path, no, "block scalars (| and >) are not supported");
