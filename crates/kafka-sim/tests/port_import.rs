@@ -357,3 +357,44 @@ fn apache_kafka_single_node_kraft_example_imports() {
         i.notes
     );
 }
+
+#[test]
+fn spring_binds_booleans_and_integers_before_kafka_sees_them() {
+    let yml = "spring:\n  kafka:\n    consumer:\n      group-id: g\n      enable-auto-commit: 'off'\n      max-poll-records: ' 20'\n";
+    let i = import_str("application.yml", yml).unwrap();
+    let g = &i.scenario.consumer_groups[0];
+    assert_eq!(g.commit, CommitMode::Manual);
+    assert_eq!(g.config.max_poll_records, 20);
+    let e = import_str("application.yml", &yml.replace("'off'", "maybe")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "application.yml: spring.kafka.consumer.enable-auto-commit: Failed to bind properties under \
+         'spring.kafka.consumer.enable-auto-commit' to java.lang.Boolean: 'maybe' is not a boolean"
+    );
+    let e = import_str("application.yml", &yml.replace("' 20'", "lots")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("to java.lang.Integer: 'lots' is not an integer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unread_container_settings_are_listed() {
+    let compose = SEED_COMPOSE
+        .replace(
+            "    depends_on:\n      - zookeeper\n\n  kafka2",
+            "    networks:\n      - kafka\n    depends_on:\n      - zookeeper\n\n  kafka2",
+        )
+        .replace(
+            "    ports:\n      - \"22181:2181\"",
+            "    ports:\n      - \"22181:2181\"\n    volumes:\n      - ./zk:/data",
+        );
+    let i = import_str("docker-compose.yml", &compose).unwrap();
+    let keys = ignored_keys(&i);
+    assert!(keys.contains(&"services.kafka1.networks".to_owned()), "{keys:?}");
+    assert!(
+        keys.contains(&"services.zookeeper.volumes".to_owned()),
+        "{keys:?}"
+    );
+}

@@ -171,7 +171,18 @@ fn read_broker(file: &str, entry: &Entry, draft: &mut Draft) -> Result<BrokerSer
             }
             "container_name" | "hostname" => names.push(scalar_text(&e.value)),
             "ports" => match &e.value {
-                Yaml::Seq(items) => ports.extend(items.iter().filter_map(|i| i.as_str().map(str::to_owned))),
+                Yaml::Seq(items) => {
+                    for (n, item) in items.iter().enumerate() {
+                        match item.as_str() {
+                            Some(p) => ports.push(p.to_owned()),
+                            None => draft.ignore(
+                                file,
+                                format!("{at}[{n}]"),
+                                "only the short port syntax (\"HOST:CONTAINER\") is read",
+                            ),
+                        }
+                    }
+                }
                 other => draft.ignore(file, at, format!("ports must be a list, found {}", other.kind())),
             },
             "environment" => {
@@ -206,7 +217,12 @@ fn read_broker(file: &str, entry: &Entry, draft: &mut Draft) -> Result<BrokerSer
                     }
                 }
             }
-            "depends_on" | "networks" => {}
+            "depends_on" => {}
+            "networks" => draft.ignore(
+                file,
+                at,
+                "networks are not modelled: every broker reaches every other",
+            ),
             other => draft.ignore(file, at, format!("container setting `{other}` is not modelled")),
         }
     }
@@ -276,6 +292,16 @@ pub(crate) fn import_compose(file: &str, text: &str, draft: &mut Draft) -> Resul
             ServiceKind::Broker => brokers.push(read_broker(file, entry, draft)?),
             ServiceKind::ZooKeeper => {
                 for e in entry.value.as_map().unwrap_or(&[]) {
+                    if !matches!(
+                        e.key.as_str(),
+                        "environment" | "image" | "container_name" | "hostname" | "ports" | "depends_on"
+                    ) {
+                        draft.ignore(
+                            file,
+                            format!("services.{}.{}", entry.key, e.key),
+                            format!("container setting `{}` is not modelled", e.key),
+                        );
+                    }
                     if e.key == "environment" {
                         let at = format!("services.{}.environment", entry.key);
                         for (name, _) in environment(file, &at, &e.value, draft) {

@@ -18,6 +18,10 @@ pub(crate) enum Conv {
     DataSize,
     /// An enum such as `IsolationLevel.READ_COMMITTED` → `read_committed`.
     LowerEnum,
+    /// `java.lang.Boolean` (Spring's converter: `true`/`on`/`yes`/`1`, `false`/`off`/`no`/`0`).
+    Bool,
+    /// `java.lang.Integer`.
+    Int,
 }
 
 /// `(Spring key under spring.kafka.producer., Kafka property, conversion)`.
@@ -29,7 +33,7 @@ pub(crate) const PRODUCER_KEYS: &[(&str, &str, Conv)] = &[
     ("compression-type", "compression.type", Conv::Plain),
     ("key-serializer", "key.serializer", Conv::Plain),
     ("value-serializer", "value.serializer", Conv::Plain),
-    ("retries", "retries", Conv::Plain),
+    ("retries", "retries", Conv::Int),
 ];
 
 /// `(Spring key under spring.kafka.consumer., Kafka property, conversion)`.
@@ -37,7 +41,7 @@ pub(crate) const CONSUMER_KEYS: &[(&str, &str, Conv)] = &[
     ("auto-commit-interval", "auto.commit.interval.ms", Conv::Duration),
     ("auto-offset-reset", "auto.offset.reset", Conv::Plain),
     ("client-id", "client.id", Conv::Plain),
-    ("enable-auto-commit", "enable.auto.commit", Conv::Plain),
+    ("enable-auto-commit", "enable.auto.commit", Conv::Bool),
     ("fetch-max-wait", "fetch.max.wait.ms", Conv::Duration),
     ("fetch-min-size", "fetch.min.bytes", Conv::DataSize),
     ("group-id", "group.id", Conv::Plain),
@@ -45,7 +49,7 @@ pub(crate) const CONSUMER_KEYS: &[(&str, &str, Conv)] = &[
     ("isolation-level", "isolation.level", Conv::LowerEnum),
     ("key-deserializer", "key.deserializer", Conv::Plain),
     ("value-deserializer", "value.deserializer", Conv::Plain),
-    ("max-poll-records", "max.poll.records", Conv::Plain),
+    ("max-poll-records", "max.poll.records", Conv::Int),
     ("max-poll-interval", "max.poll.interval.ms", Conv::Duration),
 ];
 
@@ -189,6 +193,22 @@ fn convert(file: &str, full_key: &str, conv: Conv, value: &str) -> Result<String
             )
         }),
         Conv::LowerEnum => Ok(value.trim().to_ascii_lowercase().replace('-', "_")),
+        Conv::Bool => match value.trim().to_ascii_lowercase().as_str() {
+            "true" | "on" | "yes" | "1" => Ok("true".to_owned()),
+            "false" | "off" | "no" | "0" => Ok("false".to_owned()),
+            _ => Err(bind_error(
+                file,
+                full_key,
+                "java.lang.Boolean",
+                value,
+                "is not a boolean",
+            )),
+        },
+        Conv::Int => value
+            .trim()
+            .parse::<i32>()
+            .map(|n| n.to_string())
+            .map_err(|_| bind_error(file, full_key, "java.lang.Integer", value, "is not an integer")),
     }
 }
 
