@@ -275,3 +275,49 @@ fn export_refusals() {
             .contains("no consumer group 'nope'")
     );
 }
+
+#[test]
+fn awkward_values_survive_every_writer() {
+    let toml = r#"
+duration = "5s"
+[cluster.config]
+"log.dirs" = "/data/kafka logs #1: 'x'"
+[[topics]]
+name = "t"
+[[producers]]
+name = "p"
+topic = "t"
+rate = 1
+value = "v"
+[producers.config]
+"my key=odd" = " lead\ttab\\back\nline é"
+"client.id" = "yes"
+[[consumer_groups]]
+"group.id" = "g"
+topics = ["t"]
+[consumer_groups.config]
+"client.id" = "- dash"
+"#;
+    let s = Scenario::from_toml_str(toml).unwrap();
+    // The scenario writer.
+    assert_eq!(ScenarioDoc::from_scenario(&s).to_scenario().unwrap(), s);
+    // Compose (YAML quoting) and the properties writer (escapes).
+    let compose = import_str("docker-compose.yml", &out(&s, ExportFormat::Compose)).unwrap();
+    assert_eq!(compose.scenario.cluster.properties, s.cluster.properties);
+    let producer = import_str("producer.properties", &out(&s, ExportFormat::ProducerProperties)).unwrap();
+    assert_eq!(
+        producer.scenario.producers[0].properties,
+        s.producers[0].properties
+    );
+    // Spring: a quoted `yes` stays a string, a leading dash is quoted.
+    let spring = import_str("application.yml", &out(&s, ExportFormat::Spring)).unwrap();
+    let sorted = |v: &[(String, String)]| v.iter().cloned().collect::<BTreeMap<_, _>>();
+    assert_eq!(
+        sorted(&spring.scenario.producers[0].properties),
+        sorted(&s.producers[0].properties)
+    );
+    assert_eq!(
+        group_props(&spring.scenario.consumer_groups[0]),
+        group_props(&s.consumer_groups[0])
+    );
+}

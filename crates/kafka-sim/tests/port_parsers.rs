@@ -41,6 +41,11 @@ fn yaml_maps_sequences_and_scalars() {
     assert_eq!(a.get("h"), Some(&Yaml::Seq(Vec::new())));
     assert_eq!(a.get("i"), Some(&Yaml::Null));
     assert_eq!(s(a.get("j.k").unwrap()), "*");
+    // A `#` inside quotes is text; after a blank outside quotes it starts a comment.
+    let doc = parse_yaml("a: 'x #1: y' # c\nb: # c\n  c: d\ne: f#g\n").unwrap();
+    assert_eq!(s(doc.root.get("a").unwrap()), "x #1: y");
+    assert_eq!(s(doc.root.get("b").unwrap().get("c").unwrap()), "d");
+    assert_eq!(s(doc.root.get("e").unwrap()), "f#g");
 }
 
 #[test]

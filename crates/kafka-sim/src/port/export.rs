@@ -106,7 +106,8 @@ fn bootstrap(brokers: u32) -> String {
         .join(",")
 }
 
-/// A scalar as YAML: plain when that reads back the same, else quoted.
+/// A scalar as YAML: plain when that reads back the same, else quoted. `plain_bools` writes `true` and
+/// `false` plain (for Spring's Boolean properties); other YAML 1.1 booleans (`yes`, `on`, ...) are always quoted.
 pub(crate) fn yaml_value(v: &str, plain_bools: bool) -> String {
     let special_word = matches!(
         v.to_ascii_lowercase().as_str(),
@@ -121,7 +122,7 @@ pub(crate) fn yaml_value(v: &str, plain_bools: bool) -> String {
         && !v.contains(" #")
         && !v.ends_with(':')
         && !v.chars().any(char::is_control)
-        && (plain_bools || !special_word);
+        && (!special_word || (plain_bools && (v == "true" || v == "false")));
     if plain {
         v.to_owned()
     } else if v.chars().any(char::is_control) {

@@ -196,7 +196,18 @@ pub fn detect_format(name: &str, text: &str) -> Option<ImportFormat> {
         }
     }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        return None;
+        // Malformed YAML: guess from the top-level keys so that the importer reports the YAML error.
+        let top = |key: &str| {
+            text.lines()
+                .any(|l| l.trim_end() == key || l.starts_with(&format!("{key} ")))
+        };
+        return if top("services:") {
+            Some(ImportFormat::Compose)
+        } else if top("spring:") {
+            Some(ImportFormat::Spring)
+        } else {
+            None
+        };
     }
     props_like(text)
 }

@@ -55,16 +55,21 @@ pub(super) fn split_key(text: &str) -> Option<(Result<String, YamlError>, &str)>
     if first == '#' || first == '[' || first == '{' {
         return None;
     }
-    let body = strip_comment(text);
-    let bytes = body.as_bytes();
+    // The key ends at the first `: ` (or a final `:`) before any ` #` comment; the value keeps its own
+    // quotes and comment, which `scalar` reads.
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        if bytes[i] == b'#' && i > 0 && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') {
+            return None;
+        }
         if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
-            let key = body[..i].trim_end().to_owned();
+            let key = text[..i].trim_end().to_owned();
             if key.is_empty() {
                 return None;
             }
-            return Some((Ok(key), body[i + 1..].trim()));
+            let rest = text[i + 1..].trim();
+            return Some((Ok(key), if rest.starts_with('#') { "" } else { rest }));
         }
         i += 1;
     }
