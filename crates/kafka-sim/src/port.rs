@@ -3,7 +3,7 @@
 //! `producer.properties` / `consumer.properties`.
 //!
 //! **Import** ([`import_files`]) reads one or more files into an [`Imported`]: the equivalent scenario (as a
-//! [`ScenarioDoc`], its TOML text and the checked [`Scenario`] the simulation is built from), the brokers'
+//! [`ScenarioDoc`], its TOML text and the checked [`Scenario`](crate::scenario::Scenario) the simulation is built from), the brokers'
 //! listeners (so a terminal can map `localhost:9092` or `kafka1:29092` to a broker), and a list of
 //! [`Ignored`] entries: every key that is not used, with the reason, so nothing is silently dropped. Invalid
 //! values get Kafka's `ConfigException` messages ([`crate::config`]) or Spring's binding messages.
@@ -20,7 +20,7 @@
 //! `reserve`, created with the broker's defaults as auto-creation would) and are listed in
 //! [`Imported::notes`].
 //!
-//! **Export** ([`export`]) writes a [`Scenario`] in any of the [`ExportFormat`]s; re-importing an export gives
+//! **Export** ([`export`]) writes a [`Scenario`](crate::scenario::Scenario) in any of the [`ExportFormat`]s; re-importing an export gives
 //! the same cluster and clients.
 //!
 //! **Parsers**: [`parse_yaml`] and [`parse_properties`] take any text and never panic (fuzz entries), with
