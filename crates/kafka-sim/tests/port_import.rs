@@ -398,3 +398,33 @@ fn unread_container_settings_are_listed() {
         "{keys:?}"
     );
 }
+
+#[test]
+fn spring_durations_and_data_sizes_convert_as_spring_does() {
+    let heartbeat = |v: &str| {
+        let yml =
+            format!("spring:\n  kafka:\n    consumer:\n      group-id: g\n      heartbeat-interval: {v}\n");
+        import_str("application.yml", &yml)
+            .map(|i| i.scenario.consumer_groups[0].config.heartbeat_interval_ms)
+    };
+    for (text, ms) in [
+        ("10000", 10_000),
+        ("3s", 3000),
+        ("500ms", 500),
+        ("20S", 20_000),
+        ("PT2S", 2000),
+        ("PT0.5S", 500),
+    ] {
+        assert_eq!(heartbeat(text).unwrap(), ms, "{text}");
+    }
+    for bad in ["PT", "3 s", "1w", "s"] {
+        assert!(heartbeat(bad).is_err(), "{bad}");
+    }
+    let batch = |v: &str| {
+        let yml = format!("spring:\n  kafka:\n    producer:\n      batch-size: {v}\n");
+        import_str("application.yml", &yml).map(|i| i.scenario.producers[0].config.batch_size)
+    };
+    assert_eq!(batch("16KB").unwrap(), 16_384);
+    assert_eq!(batch("100").unwrap(), 100);
+    assert!(batch("16 KB").is_err());
+}

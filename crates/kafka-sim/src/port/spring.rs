@@ -117,6 +117,7 @@ pub(crate) fn spring_duration_ms(text: &str) -> Option<i64> {
     let t = text.trim();
     if let Some(iso) = t.strip_prefix("PT").or_else(|| t.strip_prefix("pt")) {
         let mut total_ms: f64 = 0.0;
+        let mut parts = 0;
         let mut num = String::new();
         for c in iso.chars() {
             if c.is_ascii_digit() || c == '.' || (num.is_empty() && c == '-') {
@@ -125,6 +126,7 @@ pub(crate) fn spring_duration_ms(text: &str) -> Option<i64> {
             }
             let n: f64 = num.parse().ok()?;
             num.clear();
+            parts += 1;
             total_ms += n * match c.to_ascii_uppercase() {
                 'H' => 3_600_000.0,
                 'M' => 60_000.0,
@@ -132,7 +134,7 @@ pub(crate) fn spring_duration_ms(text: &str) -> Option<i64> {
                 _ => return None,
             };
         }
-        return (num.is_empty() && total_ms.is_finite() && total_ms.abs() < 9.0e18)
+        return (parts > 0 && num.is_empty() && total_ms.is_finite() && total_ms.abs() < 9.0e18)
             .then_some(total_ms as i64);
     }
     let split = t
