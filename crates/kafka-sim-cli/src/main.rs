@@ -8,6 +8,8 @@
 //! - `kafka-sim assign --strategy range|roundrobin|sticky|cooperative-sticky` runs Kafka 3.7's consumer
 //!   partition assignor over a group given as JSON on stdin (see `assign_cmd`).
 //! - `kafka-sim run SCENARIO.toml [--seed N] [--json] [--events]` runs a scenario (see `run_cmd`).
+//! - `kafka-sim import FILE...` prints the scenario of real config files; `kafka-sim export` writes a
+//!   scenario as compose, KRaft compose, client properties or Spring YAML (see `import_cmd`, `export_cmd`).
 //!
 //! - `kafka-sim shell [--scenario F]` runs Kafka's command-line tools against the simulation, one
 //!   command a line from stdin (see `shell_cmd`).
@@ -16,7 +18,9 @@
 
 mod assign_cmd;
 mod check_cmd;
+mod export_cmd;
 mod groups_json;
+mod import_cmd;
 mod json;
 mod partition_cmd;
 mod run_cmd;
@@ -41,6 +45,10 @@ commands:
   shell [--scenario F] [--seed N] [--echo]
                                          Kafka's CLI tools against the simulated cluster, one
                                          command a line from stdin (default: the seed's cluster)
+  import FILE... [--format compose|spring|properties] [--topic T]
+                                         print the scenario TOML of docker-compose, Spring or .properties files
+  export --scenario FILE --format compose|kraft|producer-properties|consumer-properties|spring
+                                         write a scenario's cluster or clients as a real config file
   help                                   this text
 ";
 
@@ -77,6 +85,13 @@ fn run(args: &[String]) -> Result<String, Failure> {
         )
         .map(|()| String::new())
         .map_err(Failure),
+        Some("import") => import_cmd::run(&args[1..]).map_err(Failure),
+        Some("export") => export_cmd::run(&args[1..]).map_err(Failure).map(|(text, notes)| {
+            for n in notes {
+                eprintln!("kafka-sim export: {n}");
+            }
+            text
+        }),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

@@ -23,6 +23,7 @@ pub mod invariants;
 pub mod kernel;
 pub mod oracle;
 pub mod partitioner;
+pub mod port;
 pub mod producer;
 pub mod record;
 pub mod replica_assignment;
