@@ -8,6 +8,7 @@
 //! - `kafka-sim assign --strategy range|roundrobin|sticky|cooperative-sticky` runs Kafka 3.7's consumer
 //!   partition assignor over a group given as JSON on stdin (see `assign_cmd`).
 //! - `kafka-sim run SCENARIO.toml [--seed N] [--json] [--events]` runs a scenario (see `run_cmd`).
+//! - `kafka-sim lesson FILE` plays a lesson headless with its solutions (see `lesson_cmd`).
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
@@ -15,6 +16,7 @@ mod assign_cmd;
 mod check_cmd;
 mod groups_json;
 mod json;
+mod lesson_cmd;
 mod partition_cmd;
 mod run_cmd;
 
@@ -34,6 +36,8 @@ commands:
   check SCENARIO.toml                    validate a scenario file without running it
   run SCENARIO.toml [--seed N] [--json] [--events]
                                          run a scenario; print a summary (or one JSON object)
+  lesson FILE [--scenarios DIR] [--lang en|ko]
+                                         play a lesson with its solutions; print each step's outcome
   help                                   this text
 ";
 
@@ -62,6 +66,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("assign") => assign_cmd::run(&args[1..], &mut std::io::stdin()).map_err(Failure),
         Some("check") => check_cmd::run(&args[1..]).map_err(Failure),
         Some("run") => run_cmd::run(&args[1..]).map_err(Failure),
+        Some("lesson") => lesson_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

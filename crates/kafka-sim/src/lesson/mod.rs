@@ -11,6 +11,7 @@
 //! title = { en = "Leader failover", ko = "리더 장애 조치" }
 //! scenario = "seed-reserve"          # a tests/scenarios/*.toml name the engine knows
 //! seed = 42                          # optional: the scenario's own seed otherwise
+//! start_at = "5s"                    # optional: run this long before step 1 (default 0)
 //!
 //! [[steps]]
 //! text = { en = "Each partition has one leader.", ko = "각 파티션에는 리더가 하나 있다." }
@@ -39,6 +40,7 @@ mod action;
 mod condition;
 mod eval;
 mod facts;
+mod headless;
 mod run;
 
 pub use action::{Action, BrokerTarget};
@@ -46,6 +48,7 @@ pub use condition::{
     ActionFilter, AnomalyCount, COMMAND_NAMES, CONSUMER_OPTIONS, Condition, EventFilter, EventName,
     GroupFacts, Leaf, PRODUCER_OPTIONS, PartitionFacts, ProducerFacts, RemovalCauseName,
 };
+pub use headless::{CHECK_EVERY, StepReport, run_headless};
 pub use run::{LessonRun, StepStatus};
 
 use crate::scenario::{Scenario, parse_duration};
@@ -121,6 +124,8 @@ pub struct Lesson {
     pub scenario: String,
     /// The seed; the scenario's own when `None`.
     pub seed: Option<u64>,
+    /// How long the session runs before the first step (the cluster starting up), default 0.
+    pub start_at: SimTime,
     /// The steps, in order (at least one).
     pub steps: Vec<Step>,
 }
@@ -154,6 +159,8 @@ struct RawLesson {
     scenario: String,
     #[serde(default)]
     seed: Option<u64>,
+    #[serde(default)]
+    start_at: Option<Value>,
     #[serde(default)]
     steps: Vec<RawStep>,
 }
@@ -240,6 +247,10 @@ impl Lesson {
             let m = format!("a lesson needs 1 to {MAX_STEPS} steps ([[steps]])");
             return Err(err(None, "steps", m));
         }
+        let start_at = match &raw.start_at {
+            Some(v) => duration_value(v).map_err(|m| err(None, "start_at", m))?,
+            None => SimTime::ZERO,
+        };
         let mut steps = Vec::with_capacity(raw.steps.len());
         for (i, s) in raw.steps.into_iter().enumerate() {
             let n = Some(i + 1);
@@ -288,12 +299,13 @@ impl Lesson {
             summary: raw.summary,
             scenario: raw.scenario,
             seed: raw.seed,
+            start_at,
             steps,
         })
     }
 
-    /// A session of the lesson's scenario (whose TOML text the caller's catalog holds), at time
-    /// zero, with the lesson's seed.
+    /// A session of the lesson's scenario (whose TOML text the caller's catalog holds), with the
+    /// lesson's seed, run to the lesson's `start_at`.
     pub fn session(&self, scenario_toml: &str) -> Result<Session, LessonError> {
         let err = |message: String| LessonError {
             file: self.file.clone(),
@@ -303,7 +315,9 @@ impl Lesson {
         };
         let scenario = Scenario::from_toml_str(scenario_toml).map_err(|e| err(e.to_string()))?;
         let seed = self.seed.unwrap_or(scenario.seed);
-        Session::new(ScenarioSource::Named(self.scenario.clone()), scenario, seed)
-            .map_err(|e| err(e.to_string()))
+        let mut session = Session::new(ScenarioSource::Named(self.scenario.clone()), scenario, seed)
+            .map_err(|e| err(e.to_string()))?;
+        session.run_until(self.start_at);
+        Ok(session)
     }
 }
