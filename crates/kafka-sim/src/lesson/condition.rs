@@ -4,9 +4,9 @@
 //!
 //! | `check` | keys | Done when |
 //! |---|---|---|
-//! | `action` | `do`, optional `broker` (a selector: `leader:reserve-0`, ...; or `down`), `group`, `member`, `producer`, `topic`, `name`, `value` | the learner applied such a command since the step started; a selector is resolved from the view when the command was applied |
+//! | `action` | `do`, optional `broker` (a selector: `leader:reserve-0`, ...; or `down`), `group`, `member`, `producer`, `topic`, `name`, `value`, `key` | the learner applied such a command since the step started; a selector is resolved from the view when the command was applied |
 //! | `event` | `event` ([`EventName`]), optional `partition`, `group`, `member`, `producer`, `broker`, `cause`, `unclean`, `error`, `contains`, `at_least` (default 1) | that many such events were logged since the step started |
-//! | `anomaly` | `count` ([`AnomalyCount`]), optional `at_least` (default 1) | the oracles count that many (since the run began; checked at most once per simulated second) |
+//! | `anomaly` | `count` ([`AnomalyCount`]), optional `at_least` (default 1), `group` (for `skipped`, `processed_twice`) | the oracles count that many (since the run began; checked at most once per simulated second) |
 //! | `elapsed` | `time` (`"5s"`) | that much simulated time passed since the step started |
 //! | `group` | `group`, optional `state`, `members`, `owners`, `lag_at_most`, `committed_at_least`, `rebalances_at_least`, `option` + `value` | the group panel shows all of these |
 //! | `producer` | `producer`, optional `option` + `value`, `acked_at_least`, `failed_at_least`, `retries_at_least`, `error` | the producer panel shows all of these |
@@ -294,6 +294,8 @@ pub enum Leaf {
         count: AnomalyCount,
         /// At least this many.
         at_least: u64,
+        /// For `skipped` and `processed_twice`: only this group's.
+        group: Option<String>,
     },
     /// Simulated time passed since the step started.
     Elapsed(SimTime),
@@ -368,7 +370,7 @@ impl Condition {
             }
             "action" => {
                 known(&[
-                    "do", "broker", "group", "member", "producer", "topic", "name", "value",
+                    "do", "broker", "group", "member", "producer", "topic", "name", "value", "key",
                 ])?;
                 let Some(Value::String(name)) = map.get("do") else {
                     return Err((
@@ -404,7 +406,7 @@ impl Condition {
             }
             "event" => Leaf::Event(field(map, &[])?),
             "anomaly" => {
-                known(&["count", "at_least"])?;
+                known(&["count", "at_least", "group"])?;
                 let count = (map.get("count").cloned())
                     .ok_or((".count".to_owned(), "missing".to_owned()))
                     .and_then(|c| {
@@ -416,7 +418,12 @@ impl Condition {
                         .as_u64()
                         .ok_or((".at_least".to_owned(), "expected a whole number".to_owned()))?,
                 };
-                Leaf::Anomaly { count, at_least }
+                let group = match map.get("group") {
+                    None => None,
+                    Some(Value::String(g)) => Some(g.clone()),
+                    Some(_) => return Err((".group".into(), "expected a group.id".into())),
+                };
+                Leaf::Anomaly { count, at_least, group }
             }
             "elapsed" => {
                 known(&["time"])?;

@@ -17,6 +17,10 @@ const ANOMALY_PERIOD: SimTime = SimTime::from_secs(1);
 /// How many events one check reads at most (the rest wait for the next check).
 const EVENTS_PER_CHECK: u64 = 20_000;
 
+/// The anomaly counts: lost, duplicates, reordered, unconfirmed lost; then per group (in panel
+/// order) its id, skipped and processed twice.
+type AnomalyCounts = ([u64; 4], Vec<(String, u64, u64)>);
+
 /// Per leaf, the broker list an `action` leaf's selector named when a command was applied.
 pub(super) type Resolution = Vec<Option<Vec<BrokerId>>>;
 
@@ -30,7 +34,7 @@ pub(super) struct Eval {
     /// The next action-log index to read.
     action_cursor: usize,
     /// The last anomaly counts and when they were taken.
-    anomalies: Option<(SimTime, [u64; 6])>,
+    anomalies: Option<(SimTime, AnomalyCounts)>,
 }
 
 /// The selectors of `leaves`' action checks resolved in `view`.
@@ -143,7 +147,9 @@ impl Eval {
                     Leaf::Event(f) => hits >= f.at_least.unwrap_or(1).max(1),
                     Leaf::Elapsed(t) => session.now().saturating_sub(start) >= *t,
                     Leaf::Shell(p) => shell.iter().any(|l| shell_matches(p, l)),
-                    Leaf::Anomaly { count, at_least } => self.anomaly(session, *count) >= *at_least,
+                    Leaf::Anomaly { count, at_least, group } => {
+                        self.anomaly(session, *count, group.as_deref()) >= *at_least
+                    }
                     Leaf::Group(_) | Leaf::Producer(_) | Leaf::Partition(_) => {
                         let v = view.get_or_insert_with(|| session.sim().view());
                         super::facts::view_matches(leaf, v)
@@ -153,37 +159,33 @@ impl Eval {
         }
     }
 
-    fn anomaly(&mut self, session: &mut Session, count: AnomalyCount) -> u64 {
+    fn anomaly(&mut self, session: &mut Session, count: AnomalyCount, group: Option<&str>) -> u64 {
         let now = session.now();
-        let fresh = self
-            .anomalies
-            .filter(|(at, _)| *at <= now && now < *at + ANOMALY_PERIOD);
+        let fresh = self.anomalies.as_ref().filter(|(at, _)| *at <= now && now < *at + ANOMALY_PERIOD);
         let counts = match fresh {
-            Some((_, c)) => c,
+            Some((_, c)) => c.clone(),
             None => {
                 let a = session.sim_mut().anomalies();
-                let sum = |f: fn(&crate::view::GroupDeliveryView) -> u64| a.groups.iter().map(f).sum::<u64>();
-                let c = [
-                    a.lost,
-                    a.duplicates,
-                    a.reordered,
-                    a.unconfirmed_lost,
-                    sum(|g| g.skipped),
-                    sum(|g| g.processed_twice),
-                ];
-                self.anomalies = Some((now, c));
+                let groups = (a.groups.iter())
+                    .map(|g| (g.group_id.clone(), g.skipped, g.processed_twice))
+                    .collect();
+                let c = ([a.lost, a.duplicates, a.reordered, a.unconfirmed_lost], groups);
+                self.anomalies = Some((now, c.clone()));
                 c
             }
         };
-        let i = match count {
-            AnomalyCount::Lost => 0,
-            AnomalyCount::Duplicates => 1,
-            AnomalyCount::Reordered => 2,
-            AnomalyCount::UnconfirmedLost => 3,
-            AnomalyCount::Skipped => 4,
-            AnomalyCount::ProcessedTwice => 5,
+        let (records, groups) = counts;
+        let per_group = |f: fn(&(String, u64, u64)) -> u64| {
+            (groups.iter()).filter(|g| group.is_none_or(|want| g.0 == want)).map(f).sum::<u64>()
         };
-        counts[i]
+        match count {
+            AnomalyCount::Lost => records[0],
+            AnomalyCount::Duplicates => records[1],
+            AnomalyCount::Reordered => records[2],
+            AnomalyCount::UnconfirmedLost => records[3],
+            AnomalyCount::Skipped => per_group(|g| g.1),
+            AnomalyCount::ProcessedTwice => per_group(|g| g.2),
+        }
     }
 }
 
