@@ -24,9 +24,21 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--scenarios" => dir = PathBuf::from(it.next().ok_or(format!("--scenarios needs a directory\n{USAGE}"))?),
-            "--lang" => lang = it.next().ok_or(format!("--lang needs en or ko\n{USAGE}"))?.clone(),
-            s if s.starts_with("--") => return Err(format!("kafka-sim lesson: unknown option '{s}'\n{USAGE}")),
+            "--scenarios" => {
+                dir = PathBuf::from(
+                    it.next()
+                        .ok_or(format!("--scenarios needs a directory\n{USAGE}"))?,
+                )
+            }
+            "--lang" => {
+                lang = it
+                    .next()
+                    .ok_or(format!("--lang needs en or ko\n{USAGE}"))?
+                    .clone()
+            }
+            s if s.starts_with("--") => {
+                return Err(format!("kafka-sim lesson: unknown option '{s}'\n{USAGE}"));
+            }
             s if file.is_none() => file = Some(s.to_owned()),
             _ => return Err(format!("kafka-sim lesson: expected one lesson file\n{USAGE}")),
         }
@@ -35,7 +47,13 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let text = crate::check_cmd::read_limited(&file)?;
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("kafka-sim lesson: {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".toml").map(str::to_owned))
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".toml")
+                .map(str::to_owned)
+        })
         .collect();
     names.sort();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -44,7 +62,12 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let scenario = crate::check_cmd::read_limited(&scenario_file.to_string_lossy())?;
     let mut session = lesson.session(&scenario).map_err(|e| e.to_string())?;
     let (_, reports) = run_headless(&lesson, &mut session, None).map_err(|e| e.to_string())?;
-    let mut out = format!("{} ({}): {}\n", lesson.title.get(&lang), lesson.id, lesson.scenario);
+    let mut out = format!(
+        "{} ({}): {}\n",
+        lesson.title.get(&lang),
+        lesson.id,
+        lesson.scenario
+    );
     let mut failed = 0;
     for (step, r) in lesson.steps.iter().zip(&reports) {
         let verdict = match (&r.error, r.pending_before, r.reached) {
@@ -56,8 +79,17 @@ pub fn run(args: &[String]) -> Result<String, String> {
         if !r.ok() {
             failed += 1;
         }
-        out.push_str(&format!("\nstep {} ({:.1} s): {}\n", r.index + 1, r.started.as_secs_f64(), step.text.get(&lang)));
-        out.push_str(&format!("  task: {}\n  notice: {}\n  {verdict}\n", step.task.get(&lang), step.notice.get(&lang)));
+        out.push_str(&format!(
+            "\nstep {} ({:.1} s): {}\n",
+            r.index + 1,
+            r.started.as_secs_f64(),
+            step.text.get(&lang)
+        ));
+        out.push_str(&format!(
+            "  task: {}\n  notice: {}\n  {verdict}\n",
+            step.task.get(&lang),
+            step.notice.get(&lang)
+        ));
         if r.shell_untyped {
             out.push_str("  (shell lines counted as typed; no terminal ran them)\n");
         }

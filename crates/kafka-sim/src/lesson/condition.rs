@@ -320,7 +320,21 @@ fn field<T: serde::de::DeserializeOwned>(
     for k in extra {
         m.remove(*k);
     }
-    serde_json::from_value(Value::Object(m)).map_err(|e| (String::new(), e.to_string()))
+    serde_json::from_value(Value::Object(m.clone())).map_err(|e| {
+        let msg = e.to_string();
+        // Name the key: the one the message names, or whose value it quotes.
+        let key = (m.iter())
+            .find(|(k, v)| {
+                msg.contains(&format!("field `{k}`"))
+                    || v.as_str().is_some_and(|s| msg.contains(&format!("`{s}`")))
+            })
+            .map(|(k, _)| k.clone())
+            .or_else(|| {
+                let rest = msg.split("missing field `").nth(1)?;
+                Some(rest.split('`').next()?.to_owned())
+            });
+        (key.map(|k| format!(".{k}")).unwrap_or_default(), msg)
+    })
 }
 
 impl Condition {
@@ -423,7 +437,11 @@ impl Condition {
                     Some(Value::String(g)) => Some(g.clone()),
                     Some(_) => return Err((".group".into(), "expected a group.id".into())),
                 };
-                Leaf::Anomaly { count, at_least, group }
+                Leaf::Anomaly {
+                    count,
+                    at_least,
+                    group,
+                }
             }
             "elapsed" => {
                 known(&["time"])?;

@@ -147,9 +147,11 @@ impl Eval {
                     Leaf::Event(f) => hits >= f.at_least.unwrap_or(1).max(1),
                     Leaf::Elapsed(t) => session.now().saturating_sub(start) >= *t,
                     Leaf::Shell(p) => shell.iter().any(|l| shell_matches(p, l)),
-                    Leaf::Anomaly { count, at_least, group } => {
-                        self.anomaly(session, *count, group.as_deref()) >= *at_least
-                    }
+                    Leaf::Anomaly {
+                        count,
+                        at_least,
+                        group,
+                    } => self.anomaly(session, *count, group.as_deref()) >= *at_least,
                     Leaf::Group(_) | Leaf::Producer(_) | Leaf::Partition(_) => {
                         let v = view.get_or_insert_with(|| session.sim().view());
                         super::facts::view_matches(leaf, v)
@@ -161,7 +163,10 @@ impl Eval {
 
     fn anomaly(&mut self, session: &mut Session, count: AnomalyCount, group: Option<&str>) -> u64 {
         let now = session.now();
-        let fresh = self.anomalies.as_ref().filter(|(at, _)| *at <= now && now < *at + ANOMALY_PERIOD);
+        let fresh = self
+            .anomalies
+            .as_ref()
+            .filter(|(at, _)| *at <= now && now < *at + ANOMALY_PERIOD);
         let counts = match fresh {
             Some((_, c)) => c.clone(),
             None => {
@@ -176,7 +181,10 @@ impl Eval {
         };
         let (records, groups) = counts;
         let per_group = |f: fn(&(String, u64, u64)) -> u64| {
-            (groups.iter()).filter(|g| group.is_none_or(|want| g.0 == want)).map(f).sum::<u64>()
+            (groups.iter())
+                .filter(|g| group.is_none_or(|want| g.0 == want))
+                .map(f)
+                .sum::<u64>()
         };
         match count {
             AnomalyCount::Lost => records[0],

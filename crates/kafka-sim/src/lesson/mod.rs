@@ -132,7 +132,7 @@ pub struct Lesson {
 
 /// Why a lesson file was refused: the file, the step (from 1) and the key.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {}{key}: {message}", step.map(|s| format!("step {s}: ")).unwrap_or_default())]
+#[error("{file}: {}{}{message}", step.map(|s| format!("step {s}: ")).unwrap_or_default(), if key.is_empty() { String::new() } else { format!("{key}: ") })]
 pub struct LessonError {
     /// The lesson file.
     pub file: String,
@@ -168,9 +168,9 @@ struct RawLesson {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
-    text: Text,
-    task: Text,
-    notice: Text,
+    text: Value,
+    task: Value,
+    notice: Value,
     #[serde(default)]
     setup: Vec<Value>,
     condition: Value,
@@ -254,9 +254,14 @@ impl Lesson {
         let mut steps = Vec::with_capacity(raw.steps.len());
         for (i, s) in raw.steps.into_iter().enumerate() {
             let n = Some(i + 1);
-            for (key, t) in [("text", &s.text), ("task", &s.task), ("notice", &s.notice)] {
-                check_text(t).map_err(|m| err(n, &format!("{key}.{m}"), "invalid text".into()))?;
+            let mut texts = Vec::with_capacity(3);
+            for (key, v) in [("text", &s.text), ("task", &s.task), ("notice", &s.notice)] {
+                let t: Text = serde_json::from_value(v.clone()).map_err(|e| err(n, key, e.to_string()))?;
+                check_text(&t).map_err(|m| err(n, &format!("{key}.{m}"), "invalid text".into()))?;
+                texts.push(t);
             }
+            let [text, task, notice]: [Text; 3] =
+                texts.try_into().map_err(|_| err(n, "text", "missing".into()))?;
             let items = |key: &str, list: &[Value], setup: bool| -> Result<Vec<Action>, LessonError> {
                 if list.len() > MAX_ITEMS {
                     return Err(err(n, key, format!("more than {MAX_ITEMS} items")));
@@ -283,9 +288,9 @@ impl Lesson {
                 None => DEFAULT_WITHIN,
             };
             steps.push(Step {
-                text: s.text,
-                task: s.task,
-                notice: s.notice,
+                text,
+                task,
+                notice,
                 setup,
                 condition,
                 solution,
