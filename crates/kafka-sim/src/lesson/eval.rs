@@ -132,12 +132,16 @@ impl Eval {
     ) -> bool {
         match c {
             // Every leaf is visited (no short cut), so the leaf indices stay aligned.
-            Condition::All(v) => v
-                .iter()
-                .fold(true, |ok, c| self.eval(c, idx, session, start, shell, view) && ok),
-            Condition::Any(v) => v.iter().fold(false, |ok, c| {
-                self.eval(c, idx, session, start, shell, view) || ok
-            }),
+            Condition::All(v) | Condition::Any(v) => {
+                let parts: Vec<bool> = (v.iter())
+                    .map(|c| self.eval(c, idx, session, start, shell, view))
+                    .collect();
+                if matches!(c, Condition::All(_)) {
+                    parts.iter().all(|x| *x)
+                } else {
+                    parts.iter().any(|x| *x)
+                }
+            }
             Condition::Leaf(leaf) => {
                 let k = *idx;
                 *idx += 1;

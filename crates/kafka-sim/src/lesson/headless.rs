@@ -8,6 +8,9 @@ use crate::time::SimTime;
 /// How often the headless run checks a step's condition, in simulated time.
 pub const CHECK_EVERY: SimTime = SimTime::from_millis(100);
 
+/// A terminal the headless run types shell lines into: it gets the session and the line.
+pub type Terminal<'a> = &'a mut dyn FnMut(&mut Session, &str);
+
 /// What happened at one step of a headless run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepReport {
@@ -44,7 +47,7 @@ impl StepReport {
 pub fn run_headless(
     lesson: &Lesson,
     session: &mut Session,
-    mut terminal: Option<&mut dyn FnMut(&mut Session, &str)>,
+    mut terminal: Option<Terminal<'_>>,
 ) -> Result<(LessonRun, Vec<StepReport>), LessonError> {
     let mut run = LessonRun::new(lesson.clone());
     let mut reports = Vec::new();

@@ -48,7 +48,7 @@ pub use condition::{
     ActionFilter, AnomalyCount, COMMAND_NAMES, CONSUMER_OPTIONS, Condition, EventFilter, EventName,
     GroupFacts, Leaf, PRODUCER_OPTIONS, PartitionFacts, ProducerFacts, RemovalCauseName,
 };
-pub use headless::{CHECK_EVERY, StepReport, run_headless};
+pub use headless::{CHECK_EVERY, StepReport, Terminal, run_headless};
 pub use run::{LessonRun, StepStatus};
 
 use crate::scenario::{Scenario, parse_duration};
