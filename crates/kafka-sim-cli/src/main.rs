@@ -13,6 +13,7 @@
 //!
 //! - `kafka-sim shell [--scenario F]` runs Kafka's command-line tools against the simulation, one
 //!   command a line from stdin (see `shell_cmd`).
+//! - `kafka-sim lesson FILE` plays a lesson headless with its solutions (see `lesson_cmd`).
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
@@ -22,6 +23,7 @@ mod export_cmd;
 mod groups_json;
 mod import_cmd;
 mod json;
+mod lesson_cmd;
 mod partition_cmd;
 mod run_cmd;
 mod shell_cmd;
@@ -49,6 +51,8 @@ commands:
                                          print the scenario TOML of docker-compose, Spring or .properties files
   export --scenario FILE --format compose|kraft|producer-properties|consumer-properties|spring
                                          write a scenario's cluster or clients as a real config file
+  lesson FILE [--scenarios DIR] [--lang en|ko]
+                                         play a lesson with its solutions; print each step's outcome
   help                                   this text
 ";
 
@@ -92,6 +96,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             }
             text
         }),
+        Some("lesson") => lesson_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

@@ -21,6 +21,7 @@ pub mod group;
 pub mod ids;
 pub mod invariants;
 pub mod kernel;
+pub mod lesson;
 pub mod oracle;
 pub mod partitioner;
 pub mod port;

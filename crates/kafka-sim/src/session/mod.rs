@@ -256,6 +256,24 @@ impl Session {
         self.sim.advance_clock(pos.at);
     }
 
+    /// Goes back to `pos` keeping only the first `applied` logged actions and forgetting the rest
+    /// (an undo to a checkpoint, e.g. a lesson step's start: the later actions do not fire again).
+    /// `pos` must be where the action `applied` (if any) was logged or later.
+    pub fn rewind_to(&mut self, pos: Position, applied: usize) {
+        let applied = applied.min(self.log.len());
+        self.log.truncate(applied);
+        let keep = |s: &Snapshot| s.applied <= applied && (s.step, s.sim.now()) <= (pos.step, pos.at);
+        self.snapshots.retain(|s| s.step == 0 || keep(s));
+        if self.scratch.as_ref().is_some_and(|s| !keep(s)) {
+            self.scratch = None;
+        }
+        if self.applied > applied || pos < self.position() {
+            self.restore(|s| s.applied <= applied && (s.step, s.sim.now()) <= (pos.step, pos.at));
+        }
+        self.advance(Some(pos.step), pos.at);
+        self.sim.advance_clock(pos.at);
+    }
+
     /// Applies `command` now. If the session had been rewound, the logged actions after now are
     /// dropped (history forks). A refused command changes nothing, the log included.
     pub fn apply(&mut self, command: Command) -> Result<Applied, CommandError> {
