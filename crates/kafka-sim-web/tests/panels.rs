@@ -480,3 +480,76 @@ fn help_renders_in_korean() {
     assert!(html.contains(session.what(Lang::Ko)), "{html}");
     assert!(html.contains("멤버 1 강제 종료"), "{html}");
 }
+
+#[test]
+fn the_load_and_the_commit_mode_are_controls_that_build_commands() {
+    use kafka_sim::session::{Commit, Rate};
+    use kafka_sim_web::components::panels::edit::{commit_change, load_change};
+    let mut sim = seed_sim();
+    let view = run_to(&mut sim, 5);
+    let html = producer_html(&view, Lang::En);
+    // Named by the setting's name, with help, and saying a change restarts the producer.
+    assert!(named(&html, "Send rate (records/s)"), "{html}");
+    assert!(named(&html, "Key pattern"), "{html}");
+    assert!(html.contains(r#"id="producer-0-send-rate""#), "{html}");
+    assert!(html.contains("Help: Send rate (records/s)"), "{html}");
+    assert!(html.contains("changing it restarts the producer"), "{html}");
+    assert!(html.contains(r#"value="reserve-{n}""#), "{html}");
+    let p = producer(&view);
+    assert_eq!(
+        load_change(&p.name, "send-rate", " 250 "),
+        Ok(Command::SetProducerLoad {
+            producer: "reservation-service".into(),
+            rate: Some(Rate(250.0)),
+            keys: None,
+        })
+    );
+    assert_eq!(
+        load_change(&p.name, "key-pattern", "none"),
+        Ok(Command::SetProducerLoad {
+            producer: "reservation-service".into(),
+            rate: None,
+            keys: Some("none".into()),
+        })
+    );
+    assert_eq!(
+        load_change(&p.name, "send-rate", "fast").unwrap_err(),
+        "Invalid send rate fast: a number of records per second"
+    );
+    assert_eq!(
+        load_change(&p.name, "send-rate", "0").unwrap_err(),
+        "Invalid send rate 0: must be greater than 0 and at most 1000000 records per second"
+    );
+    assert!(
+        load_change(&p.name, "key-pattern", "k-{id}")
+            .unwrap_err()
+            .starts_with("Invalid key pattern: unknown placeholder {id}")
+    );
+    // The group's commit mode: a choice of the three, the seed's `manual` selected.
+    let g = group(&view);
+    let html = render::<ConsumerGroupPanel>(ConsumerGroupPanelProps {
+        group: g.clone(),
+        lang: Lang::En,
+        on_command: Callback::noop(),
+    });
+    assert!(named(&html, "Commit mode"), "{html}");
+    assert!(html.contains(r#"<select id="group-0-commit-mode""#), "{html}");
+    assert!(html.contains(r#"<option value="manual" selected"#), "{html}");
+    assert!(html.contains(r#"<option value="before""#) && html.contains(r#"<option value="auto""#));
+    assert!(html.contains("changing it restarts the members"), "{html}");
+    assert_eq!(
+        commit_change(&g.group_id, "before"),
+        Ok(Command::SetCommitMode {
+            group: "data-platform-group".into(),
+            mode: Commit::Before,
+        })
+    );
+    assert!(
+        commit_change(&g.group_id, "sometimes")
+            .unwrap_err()
+            .starts_with("unknown commit mode")
+    );
+    // In Korean the labels are translated; the control stays the same.
+    let ko = producer_html(&view, Lang::Ko);
+    assert!(named(&ko, "전송 속도 (초당 레코드)"), "{ko}");
+}

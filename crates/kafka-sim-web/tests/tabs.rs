@@ -360,6 +360,7 @@ fn variant(n: &Narration) -> &'static str {
         N::Truncated { .. } => "Truncated",
         N::ProducerFailed { .. } => "ProducerFailed",
         N::ProducerRestarted { .. } => "ProducerRestarted",
+        N::CommitModeChanged { .. } => "CommitModeChanged",
         N::MemberAdded { .. } => "MemberAdded",
         N::MemberClosed { .. } => "MemberClosed",
         N::MemberPaused { .. } => "MemberPaused",
@@ -482,6 +483,16 @@ fn every_variant() -> Vec<Narration> {
             producer: "app".into(),
             changes: vec![("acks".into(), "all".into())],
         },
+        N::CommitModeChanged {
+            group: "data-platform-group".into(),
+            mode: "before".into(),
+            was: "manual".into(),
+        },
+        N::CommitModeChanged {
+            group: "data-platform-group".into(),
+            mode: "auto".into(),
+            was: "before".into(),
+        },
         N::MemberAdded { member: m() },
         N::MemberClosed { member: m() },
         N::MemberPaused {
@@ -594,7 +605,7 @@ fn every_variant() -> Vec<Narration> {
 fn every_narration_variant_has_a_korean_sentence() {
     let all = every_variant();
     let covered: std::collections::BTreeSet<&str> = all.iter().map(variant).collect();
-    assert_eq!(covered.len(), 29, "every variant is exercised: {covered:?}");
+    assert_eq!(covered.len(), 30, "every variant is exercised: {covered:?}");
     let mut seen = std::collections::BTreeSet::new();
     for n in &all {
         let ko = narrate(Lang::Ko, n);

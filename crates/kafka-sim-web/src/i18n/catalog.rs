@@ -298,6 +298,10 @@ catalog! {
         BrokerSettings => "Broker settings (every broker)", "브로커 설정 (모든 브로커)";
         CommitModeInCode => "The application's code decides: a reset applies another mode",
             "애플리케이션 코드가 정합니다: 초기화해야 다른 방식이 적용됩니다";
+        CommitModeRestarts => "The application's code: changing it restarts the members (close(), then they join again)",
+            "애플리케이션 코드가 정합니다: 바꾸면 멤버들이 다시 시작합니다 (close() 후 다시 참여)";
+        LoadRestarts => "The application's load: changing it restarts the producer (close(), then a new one)",
+            "애플리케이션의 부하입니다: 바꾸면 프로듀서가 다시 시작합니다 (close() 후 새 프로듀서)";
         PauseSeconds => "Pause length (s)", "멈출 시간 (초)";
         PauseGc => "GC pause (whole process)", "GC 멈춤 (프로세스 전체)";
         PauseSlowDownstream => "Slow downstream (poll loop only)", "느린 다운스트림 (poll 루프만)";

@@ -114,6 +114,9 @@ pub struct SentRecord {
     pub tp: TopicPartition,
 }
 
+mod load;
+pub use load::{LoadChange, check_rate};
+
 fn bad_config(e: config::ConfigError) -> RuntimeError {
     RuntimeError::Config(e.to_string())
 }
@@ -280,62 +283,7 @@ impl Simulation {
                 allowed: "every consumer property but group.id (it names the group)".into(),
             });
         }
-        let g = self.group_index(group)?;
-        let nodes: Vec<(u16, NodeId)> = (self.group_member_nodes(g).into_iter())
-            .filter(|(n, _)| member.is_none_or(|m| m == *n))
-            .collect();
-        if let Some(m) = member
-            && nodes.is_empty()
-        {
-            return Err(RuntimeError::UnknownMember {
-                group: group.into(),
-                member: m,
-            });
-        }
-        // Check every affected configuration first: any error refuses the whole change.
-        let mut setups = Vec::new();
-        for (_, id) in &nodes {
-            let Some(c) = self.kernel.node(*id).and_then(ClusterNode::as_consumer) else {
-                continue;
-            };
-            let mut setup = c.next_setup().clone();
-            let o = with_property(&setup.config.originals, name, value);
-            setup.config = ConsumerConfig::parse(o.iter()).map_err(bad_config)?.config;
-            setups.push((*id, setup));
-        }
-        let reparse = |c: &ConsumerConfig| -> Result<ConsumerConfig, RuntimeError> {
-            let o = with_property(&c.originals, name, value);
-            Ok(ConsumerConfig::parse(o.iter()).map_err(bad_config)?.config)
-        };
-        if member.is_none()
-            && let Some(setup) = self.group_setup_mut(g)
-        {
-            let mut members = setup.members.clone();
-            for (_, c) in members.iter_mut() {
-                *c = reparse(c)?;
-            }
-            setup.members = members;
-            self.update_pending_members(g, &|c| {
-                if let Ok(n) = reparse(c) {
-                    *c = n;
-                }
-            });
-        }
-        self.noting(|sim| {
-            for (id, setup) in setups {
-                if sim.kernel.is_up(id) {
-                    sim.kernel.poke(id, |n, now, ctx| {
-                        if let ClusterNode::Consumer(c) = n {
-                            c.restart_with(now, setup, ctx);
-                        }
-                    });
-                } else if let Some(ClusterNode::Consumer(c)) = sim.kernel.node_mut(id) {
-                    // A crashed member starts with it when it is restarted.
-                    c.set_setup_while_down(setup);
-                }
-            }
-        });
-        Ok(())
+        self.reconfigure_group(group, member, &[(name, value)], None)
     }
 
     /// Sets the processing time per record of group `group`'s members (and later ones).

@@ -279,6 +279,15 @@ pub enum Narration {
         /// The changed options: property name and new value.
         changes: Vec<(String, String)>,
     },
+    /// A group's commit mode changed (the application's code); its members restart with it.
+    CommitModeChanged {
+        /// The group.
+        group: String,
+        /// The new mode: `auto`, `manual` (after processing) or `before` (before processing).
+        mode: String,
+        /// The mode before.
+        was: String,
+    },
     /// A member was added to the group (a new consumer process).
     MemberAdded {
         /// The member.
@@ -406,7 +415,7 @@ impl Narration {
             N::RebalanceStarted { .. } | N::RebalanceCompleted { .. } | N::CoordinatorLoaded { .. } => {
                 EventKind::Group
             }
-            N::CommitFailed { .. } => EventKind::Commit,
+            N::CommitFailed { .. } | N::CommitModeChanged { .. } => EventKind::Commit,
         }
     }
 }

@@ -121,6 +121,29 @@ fn rebalance_cause(cause: RebalanceCause, member: Option<&str>) -> String {
     }
 }
 
+/// `after processing (manual commitSync)` for a commit mode's name.
+fn commit_mode(mode: &str) -> &'static str {
+    match mode {
+        "auto" => "automatically (enable.auto.commit, every auto.commit.interval.ms)",
+        "manual" => "after processing (commitSync)",
+        "before" => "before processing (commitSync first)",
+        _ => "in an unknown way",
+    }
+}
+
+/// What a commit mode means when a member dies.
+fn commit_effect(mode: &str) -> &'static str {
+    match mode {
+        "auto" => {
+            "poll() commits what the previous poll returned, so a crash redelivers the records \
+             processed since the last auto-commit"
+        }
+        "manual" => "at-least-once: a crash redelivers the records processed since the last commit",
+        "before" => "at-most-once: a crash skips the records committed but not yet processed",
+        _ => "",
+    }
+}
+
 impl Narration {
     /// One plain English sentence saying what happened and why.
     pub fn english(&self) -> String {
@@ -275,6 +298,13 @@ impl Narration {
                 let c: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 format!("producer {producer} restarted with {}", list(&c))
             }
+            N::CommitModeChanged { group, mode, was } => format!(
+                "group {group} now commits {} (was {}): its members restart with it (close(), then \
+                 join again); {}",
+                commit_mode(mode),
+                commit_mode(was),
+                commit_effect(mode)
+            ),
             N::MemberAdded { member } => format!("member {member} started"),
             N::MemberClosed { member } => format!("member {member} closed its consumer"),
             N::MemberPaused { member, ms, gc: true } => format!(
