@@ -16,6 +16,7 @@ use kafka_sim::session::{
     Command, Commit, LoggedAction, Pause, Permalink, Position, Rate, ScenarioSource, Session,
 };
 use kafka_sim::time::SimTime;
+use kafka_sim::view::EventKind;
 
 const GROUP: &str = "data-platform-group";
 
@@ -597,6 +598,87 @@ fn a_commit_mode_change_restarts_the_members_committing_that_way() {
     assert_eq!(s.sim().view().groups[0].commit_mode, "before");
     // Nothing acknowledged was lost; consumers went on committing.
     assert_eq!(s.sim().durability_report().acked_lost, 0);
+}
+
+#[test]
+fn topic_and_broker_config_changes_are_narrated() {
+    let mut s = session(WITH_GROUP);
+    s.run_until(ms(2_000));
+    s.apply(Command::SetTopicConfig {
+        topic: "reserve".into(),
+        name: "min.insync.replicas".into(),
+        value: "2".into(),
+    })
+    .unwrap();
+    s.apply(Command::SetTopicConfig {
+        topic: "reserve".into(),
+        name: "unclean.leader.election.enable".into(),
+        value: "true".into(),
+    })
+    .unwrap();
+    s.apply(Command::SetBrokerConfig {
+        name: "replica.lag.time.max.ms".into(),
+        value: "5000".into(),
+    })
+    .unwrap();
+    s.apply(Command::SetConsumerConfig {
+        group: GROUP.into(),
+        member: None,
+        name: "max.poll.records".into(),
+        value: "50".into(),
+    })
+    .unwrap();
+    let lines = log_lines(&s);
+    let has = |start: &str| lines.iter().any(|l| l.starts_with(start));
+    assert!(
+        has(
+            "min.insync.replicas of topic reserve set to 2 (was 1): acks=all produces now need 2 \
+             in-sync replicas"
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        has(
+            "unclean.leader.election.enable of topic reserve set to true (was false): a replica \
+             outside the ISR may now become leader"
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        has(
+            "replica.lag.time.max.ms set to 5000 (was 30000) in every broker's server.properties: a \
+             read-only config in Kafka 3.7, so each broker uses it from its next start; then a follower \
+             more than 5 s behind its leader leaves the ISR"
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        has("the members of group data-platform-group restart with max.poll.records=50"),
+        "{lines:?}"
+    );
+    let kinds: Vec<EventKind> = (s.sim().event_log_range(s.sim().event_log_bounds()).iter())
+        .rev()
+        .take(4)
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Member,
+            EventKind::Broker,
+            EventKind::Broker,
+            EventKind::Broker
+        ]
+    );
+    // A refused value is not narrated.
+    let n = log_lines(&s).len();
+    s.apply(Command::SetTopicConfig {
+        topic: "reserve".into(),
+        name: "min.insync.replicas".into(),
+        value: "0".into(),
+    })
+    .unwrap_err();
+    assert_eq!(log_lines(&s).len(), n);
 }
 
 #[test]

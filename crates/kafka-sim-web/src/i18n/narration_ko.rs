@@ -407,7 +407,10 @@ pub fn korean(n: &Narration) -> String {
                 c.join(", ")
             )
         }
-        N::CommitModeChanged { .. } => super::narration_ko_config::korean_config(n),
+        N::TopicConfigChanged { .. }
+        | N::BrokerConfigChanged { .. }
+        | N::ConsumersRestarted { .. }
+        | N::CommitModeChanged { .. } => super::narration_ko_config::korean_config(n),
         N::MemberAdded { member } => format!("{} 시작되었다", ga(&format!("멤버 {member}"))),
         N::MemberClosed { member } => {
             format!("{} 컨슈머를 정상 종료했다 (close)", ga(&format!("멤버 {member}")))

@@ -283,7 +283,13 @@ impl Simulation {
                 allowed: "every consumer property but group.id (it names the group)".into(),
             });
         }
-        self.reconfigure_group(group, member, &[(name, value)], None)
+        self.reconfigure_group(group, member, &[(name, value)], None)?;
+        self.log_event(crate::view::Narration::ConsumersRestarted {
+            group: group.to_string(),
+            member,
+            changes: vec![(name.to_string(), value.to_string())],
+        });
+        Ok(())
     }
 
     /// Sets the processing time per record of group `group`'s members (and later ones).
@@ -394,6 +400,22 @@ impl Simulation {
             v => (v.as_i64().map(|m| i32::try_from(m).unwrap_or(i32::MAX)), None),
         };
         let idx = TopicIdx(u32::try_from(t).unwrap_or(u32::MAX));
+        let defaults = &self.spec.replication;
+        let (was, now) = match (min_isr, unclean) {
+            (Some(m), _) => (
+                (self.spec.topics[t].min_insync_replicas)
+                    .unwrap_or(defaults.min_insync_replicas)
+                    .to_string(),
+                m.to_string(),
+            ),
+            (_, Some(u)) => (
+                (self.spec.topics[t].unclean_leader_election_enable)
+                    .unwrap_or(defaults.unclean_leader_election_enable)
+                    .to_string(),
+                u.to_string(),
+            ),
+            (None, None) => (String::new(), value.to_string()),
+        };
         let spec = &mut self.spec.topics[t];
         if min_isr.is_some() {
             spec.min_insync_replicas = min_isr;
@@ -413,6 +435,12 @@ impl Simulation {
                 });
             }
         });
+        self.log_event(crate::view::Narration::TopicConfigChanged {
+            topic: topic.to_string(),
+            name: name.to_string(),
+            value: now,
+            was,
+        });
         Ok(())
     }
 
@@ -430,12 +458,18 @@ impl Simulation {
         let parsed = config::def::parse_type(key, value).map_err(bad_config)?;
         config::def::ensure_valid(key, &parsed).map_err(bad_config)?;
         let ms = parsed.as_i64().map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let was = self.spec.replication.replica_lag_time_max_ms;
         self.spec.replication.replica_lag_time_max_ms = ms;
         for b in 1..=self.spec.brokers {
             if let Some(ClusterNode::Broker(broker)) = self.kernel.node_mut(NodeId(b)) {
                 broker.set_replica_lag_time_max_at_restart(ms);
             }
         }
+        self.log_event(crate::view::Narration::BrokerConfigChanged {
+            name: name.to_string(),
+            value: ms.to_string(),
+            was: was.to_string(),
+        });
         Ok(())
     }
 
