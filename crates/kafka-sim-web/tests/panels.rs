@@ -553,3 +553,47 @@ fn the_load_and_the_commit_mode_are_controls_that_build_commands() {
     let ko = producer_html(&view, Lang::Ko);
     assert!(named(&ko, "전송 속도 (초당 레코드)"), "{ko}");
 }
+
+#[test]
+fn the_producer_and_the_oracle_say_which_sent_count_they_show() {
+    use kafka_sim_web::components::tabs::{AnomaliesPanel, AnomaliesPanelProps};
+    let mut sim = seed_sim();
+    let view = run_to(&mut sim, 5);
+    let anomalies = sim.anomalies();
+    let p = producer(&view);
+    // Two different counts: records handed to send() by the app (queued ones included) and records
+    // whose send has an outcome (what the durability oracle checks).
+    assert!(
+        p.stats.sent >= anomalies.sent,
+        "{} < {}",
+        p.stats.sent,
+        anomalies.sent
+    );
+    assert!(anomalies.sent > 0);
+    let panel = producer_html(&view, Lang::En);
+    let oracle = render::<AnomaliesPanel>(AnomaliesPanelProps {
+        anomalies: std::rc::Rc::new(anomalies.clone()),
+        lang: Lang::En,
+    });
+    assert!(panel.contains("<dt>Sent by the app (send())</dt>"), "{panel}");
+    assert!(
+        panel.contains("<dt>Acknowledged (acks=0: once sent)</dt>"),
+        "{panel}"
+    );
+    assert!(panel.contains("the Anomalies tab counts every record whose send has an outcome"));
+    assert!(
+        oracle.contains("<dt>Sent, outcome known (acknowledged, failed or unanswered)</dt>"),
+        "{oracle}"
+    );
+    assert!(
+        oracle.contains("<dt>Acknowledged with an offset</dt>"),
+        "{oracle}"
+    );
+    // No bare "Sent" label is left to be read two ways.
+    for html in [&panel, &oracle] {
+        assert!(!html.contains("<dt>Sent</dt>"), "{html}");
+        assert!(!html.contains("<dt>Acknowledged</dt>"), "{html}");
+    }
+    let ko = producer_html(&view, Lang::Ko);
+    assert!(ko.contains("<dt>앱이 보냄 (send())</dt>"), "{ko}");
+}

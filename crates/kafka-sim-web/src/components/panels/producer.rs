@@ -143,14 +143,15 @@ pub fn ProducerPanel(props: &ProducerPanelProps) -> Html {
             <section class="stats" aria-label={t(lang, Key::Statistics)}>
                 <h4>{ t(lang, Key::Statistics) }</h4>
                 <dl class="kv stats-grid">
-                    <dt>{ t(lang, Key::RecordsSent) }</dt><dd data-stat="sent">{ msg::count(s.sent) }</dd>
-                    <dt>{ t(lang, Key::RecordsAcked) }</dt><dd data-stat="acked">{ msg::count(s.acked) }</dd>
+                    <dt>{ t(lang, Key::SentByApp) }</dt><dd data-stat="sent">{ msg::count(s.sent) }</dd>
+                    <dt>{ t(lang, Key::AckedByClient) }</dt><dd data-stat="acked">{ msg::count(s.acked) }</dd>
                     <dt>{ t(lang, Key::StatFailed) }</dt><dd data-stat="failed">{ msg::count(s.failed) }</dd>
                     <dt>{ t(lang, Key::StatRetries) }</dt><dd data-stat="retries">{ msg::count(s.retries) }</dd>
                     <dt>{ t(lang, Key::P50Latency) }</dt><dd data-stat="p50">{ ms(p.latency_p50_ms) }</dd>
                     <dt>{ t(lang, Key::P99Latency) }</dt><dd data-stat="p99">{ ms(p.latency_p99_ms) }</dd>
                 </dl>
                 { for errors }
+                <p class="opt-note stats-note">{ t(lang, Key::ProducerStatsNote) }</p>
             </section>
             <SendRecordForm producer={p.clone()} partitions={props.partitions} sent={props.sent.clone()}
                             {lang} on_command={props.on_command.clone()} />
