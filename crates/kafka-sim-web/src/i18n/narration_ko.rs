@@ -66,7 +66,7 @@ pub(super) fn ga(word: &str) -> String {
 }
 
 /// `word` followed by the object particle 을/를.
-pub(super) fn reul(word: &str) -> String {
+fn reul(word: &str) -> String {
     match coda(word) {
         Coda::Vowel => format!("{word}를"),
         _ => format!("{word}을"),
@@ -74,7 +74,7 @@ pub(super) fn reul(word: &str) -> String {
 }
 
 /// `word` followed by 와/과 ("and", "with").
-pub(super) fn wa(word: &str) -> String {
+fn wa(word: &str) -> String {
     match coda(word) {
         Coda::Vowel => format!("{word}와"),
         _ => format!("{word}과"),

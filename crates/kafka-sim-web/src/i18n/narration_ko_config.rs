@@ -3,7 +3,7 @@
 
 use kafka_sim::view::Narration;
 
-use super::narration_ko::{duration, ga, reul, ro};
+use super::narration_ko::{duration, ga, ro};
 
 /// The commit mode, named as the Korean study note does.
 fn commit_mode(mode: &str) -> &'static str {
@@ -91,7 +91,7 @@ pub(super) fn korean_config(n: &Narration) -> String {
             );
             format!(
                 "{who} {} 다시 시작한다: close()(커밋, LeaveGroup) 후 새 컨슈머가 참여한다",
-                reul(&c.join(", "))
+                ro(&c.join(", "))
             )
         }
         N::CommitModeChanged { group, mode, was } => format!(
