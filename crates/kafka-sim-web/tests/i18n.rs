@@ -20,6 +20,8 @@ const PRODUCER_OPTIONS: &[&str] = &[
     "max.in.flight.requests.per.connection",
     "request.timeout.ms",
     "delivery.timeout.ms",
+    "send-rate",
+    "key-pattern",
 ];
 const CONSUMER_OPTIONS: &[&str] = &[
     "group.id",

@@ -480,3 +480,120 @@ fn help_renders_in_korean() {
     assert!(html.contains(session.what(Lang::Ko)), "{html}");
     assert!(html.contains("멤버 1 강제 종료"), "{html}");
 }
+
+#[test]
+fn the_load_and_the_commit_mode_are_controls_that_build_commands() {
+    use kafka_sim::session::{Commit, Rate};
+    use kafka_sim_web::components::panels::edit::{commit_change, load_change};
+    let mut sim = seed_sim();
+    let view = run_to(&mut sim, 5);
+    let html = producer_html(&view, Lang::En);
+    // Named by the setting's name, with help, and saying a change restarts the producer.
+    assert!(named(&html, "Send rate (records/s)"), "{html}");
+    assert!(named(&html, "Key pattern"), "{html}");
+    assert!(html.contains(r#"id="producer-0-send-rate""#), "{html}");
+    assert!(html.contains("Help: Send rate (records/s)"), "{html}");
+    assert!(html.contains("changing it restarts the producer"), "{html}");
+    assert!(html.contains(r#"value="reserve-{n}""#), "{html}");
+    let p = producer(&view);
+    assert_eq!(
+        load_change(&p.name, "send-rate", " 250 "),
+        Ok(Command::SetProducerLoad {
+            producer: "reservation-service".into(),
+            rate: Some(Rate(250.0)),
+            keys: None,
+        })
+    );
+    assert_eq!(
+        load_change(&p.name, "key-pattern", "none"),
+        Ok(Command::SetProducerLoad {
+            producer: "reservation-service".into(),
+            rate: None,
+            keys: Some("none".into()),
+        })
+    );
+    assert_eq!(
+        load_change(&p.name, "send-rate", "fast").unwrap_err(),
+        "Invalid send rate fast: a number of records per second"
+    );
+    assert_eq!(
+        load_change(&p.name, "send-rate", "0").unwrap_err(),
+        "Invalid send rate 0: must be greater than 0 and at most 1000000 records per second"
+    );
+    assert!(
+        load_change(&p.name, "key-pattern", "k-{id}")
+            .unwrap_err()
+            .starts_with("Invalid key pattern: unknown placeholder {id}")
+    );
+    // The group's commit mode: a choice of the three, the seed's `manual` selected.
+    let g = group(&view);
+    let html = render::<ConsumerGroupPanel>(ConsumerGroupPanelProps {
+        group: g.clone(),
+        lang: Lang::En,
+        on_command: Callback::noop(),
+    });
+    assert!(named(&html, "Commit mode"), "{html}");
+    assert!(html.contains(r#"<select id="group-0-commit-mode""#), "{html}");
+    assert!(html.contains(r#"<option value="manual" selected"#), "{html}");
+    assert!(html.contains(r#"<option value="before""#) && html.contains(r#"<option value="auto""#));
+    assert!(html.contains("changing it restarts the members"), "{html}");
+    assert_eq!(
+        commit_change(&g.group_id, "before"),
+        Ok(Command::SetCommitMode {
+            group: "data-platform-group".into(),
+            mode: Commit::Before,
+        })
+    );
+    assert!(
+        commit_change(&g.group_id, "sometimes")
+            .unwrap_err()
+            .starts_with("unknown commit mode")
+    );
+    // In Korean the labels are translated; the control stays the same.
+    let ko = producer_html(&view, Lang::Ko);
+    assert!(named(&ko, "전송 속도 (초당 레코드)"), "{ko}");
+}
+
+#[test]
+fn the_producer_and_the_oracle_say_which_sent_count_they_show() {
+    use kafka_sim_web::components::tabs::{AnomaliesPanel, AnomaliesPanelProps};
+    let mut sim = seed_sim();
+    let view = run_to(&mut sim, 5);
+    let anomalies = sim.anomalies();
+    let p = producer(&view);
+    // Two different counts: records handed to send() by the app (queued ones included) and records
+    // whose send has an outcome (what the durability oracle checks).
+    assert!(
+        p.stats.sent >= anomalies.sent,
+        "{} < {}",
+        p.stats.sent,
+        anomalies.sent
+    );
+    assert!(anomalies.sent > 0);
+    let panel = producer_html(&view, Lang::En);
+    let oracle = render::<AnomaliesPanel>(AnomaliesPanelProps {
+        anomalies: std::rc::Rc::new(anomalies.clone()),
+        lang: Lang::En,
+    });
+    assert!(panel.contains("<dt>Sent by the app (send())</dt>"), "{panel}");
+    assert!(
+        panel.contains("<dt>Acknowledged (acks=0: once sent)</dt>"),
+        "{panel}"
+    );
+    assert!(panel.contains("the Anomalies tab counts every record whose send has an outcome"));
+    assert!(
+        oracle.contains("<dt>Sent, outcome known (acknowledged, failed or unanswered)</dt>"),
+        "{oracle}"
+    );
+    assert!(
+        oracle.contains("<dt>Acknowledged with an offset</dt>"),
+        "{oracle}"
+    );
+    // No bare "Sent" label is left to be read two ways.
+    for html in [&panel, &oracle] {
+        assert!(!html.contains("<dt>Sent</dt>"), "{html}");
+        assert!(!html.contains("<dt>Acknowledged</dt>"), "{html}");
+    }
+    let ko = producer_html(&view, Lang::Ko);
+    assert!(ko.contains("<dt>앱이 보냄 (send())</dt>"), "{ko}");
+}

@@ -360,6 +360,10 @@ fn variant(n: &Narration) -> &'static str {
         N::Truncated { .. } => "Truncated",
         N::ProducerFailed { .. } => "ProducerFailed",
         N::ProducerRestarted { .. } => "ProducerRestarted",
+        N::TopicConfigChanged { .. } => "TopicConfigChanged",
+        N::BrokerConfigChanged { .. } => "BrokerConfigChanged",
+        N::ConsumersRestarted { .. } => "ConsumersRestarted",
+        N::CommitModeChanged { .. } => "CommitModeChanged",
         N::MemberAdded { .. } => "MemberAdded",
         N::MemberClosed { .. } => "MemberClosed",
         N::MemberPaused { .. } => "MemberPaused",
@@ -482,6 +486,49 @@ fn every_variant() -> Vec<Narration> {
             producer: "app".into(),
             changes: vec![("acks".into(), "all".into())],
         },
+        N::TopicConfigChanged {
+            topic: "reserve".into(),
+            name: "min.insync.replicas".into(),
+            value: "2".into(),
+            was: "1".into(),
+        },
+        N::TopicConfigChanged {
+            topic: "reserve".into(),
+            name: "unclean.leader.election.enable".into(),
+            value: "true".into(),
+            was: "false".into(),
+        },
+        N::TopicConfigChanged {
+            topic: "reserve".into(),
+            name: "unclean.leader.election.enable".into(),
+            value: "false".into(),
+            was: "true".into(),
+        },
+        N::BrokerConfigChanged {
+            name: "replica.lag.time.max.ms".into(),
+            value: "5000".into(),
+            was: "30000".into(),
+        },
+        N::ConsumersRestarted {
+            group: "data-platform-group".into(),
+            member: None,
+            changes: vec![("max.poll.records".into(), "50".into())],
+        },
+        N::ConsumersRestarted {
+            group: "data-platform-group".into(),
+            member: Some(2),
+            changes: vec![("group.instance.id".into(), "app-2".into())],
+        },
+        N::CommitModeChanged {
+            group: "data-platform-group".into(),
+            mode: "before".into(),
+            was: "manual".into(),
+        },
+        N::CommitModeChanged {
+            group: "data-platform-group".into(),
+            mode: "auto".into(),
+            was: "before".into(),
+        },
         N::MemberAdded { member: m() },
         N::MemberClosed { member: m() },
         N::MemberPaused {
@@ -594,7 +641,7 @@ fn every_variant() -> Vec<Narration> {
 fn every_narration_variant_has_a_korean_sentence() {
     let all = every_variant();
     let covered: std::collections::BTreeSet<&str> = all.iter().map(variant).collect();
-    assert_eq!(covered.len(), 29, "every variant is exercised: {covered:?}");
+    assert_eq!(covered.len(), 33, "every variant is exercised: {covered:?}");
     let mut seen = std::collections::BTreeSet::new();
     for n in &all {
         let ko = narrate(Lang::Ko, n);

@@ -431,3 +431,7 @@ fn members_can_be_added_paused_and_reconfigured() {
     let e = s.apply(Command::AddMember { group: "nope".into() }).unwrap_err();
     assert_eq!(e.to_string(), "no consumer group 'nope'");
 }
+
+// The load, commit-mode and narration tests (a module of this test binary, to keep files short).
+#[path = "session_commands/load.rs"]
+mod load;

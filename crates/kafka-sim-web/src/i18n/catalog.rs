@@ -247,8 +247,13 @@ catalog! {
         NoMetrics => "No samples yet: the metrics are taken once per simulated second",
             "아직 샘플이 없습니다. 지표는 시뮬레이션 시간 1초마다 수집됩니다";
         AnomalySummary => "Summary", "요약";
-        RecordsSent => "Sent", "전송";
-        RecordsAcked => "Acknowledged", "확인됨(ack)";
+        RecordsSent => "Sent, outcome known (acknowledged, failed or unanswered)",
+            "결과가 나온 전송 (확인·실패·응답 없음)";
+        RecordsAcked => "Acknowledged with an offset", "오프셋과 함께 확인됨(ack)";
+        SentByApp => "Sent by the app (send())", "앱이 보냄 (send())";
+        AckedByClient => "Acknowledged (acks=0: once sent)", "확인됨 (acks=0이면 보내자마자)";
+        ProducerStatsNote => "Counted by this producer client since it last started, records still queued included; the Anomalies tab counts every record whose send has an outcome.",
+            "이 프로듀서 클라이언트가 마지막으로 시작한 뒤 센 값이며 아직 대기 중인 레코드도 포함합니다. 이상 현상 탭은 결과가 나온 모든 레코드를 셉니다.";
         Record => "Record", "레코드";
         Offset => "Offset", "오프셋";
         AllowedByContract => "Allowed by Kafka's contract for this configuration",
@@ -298,6 +303,10 @@ catalog! {
         BrokerSettings => "Broker settings (every broker)", "브로커 설정 (모든 브로커)";
         CommitModeInCode => "The application's code decides: a reset applies another mode",
             "애플리케이션 코드가 정합니다: 초기화해야 다른 방식이 적용됩니다";
+        CommitModeRestarts => "The application's code: changing it restarts the members (close(), then they join again)",
+            "애플리케이션 코드가 정합니다: 바꾸면 멤버들이 다시 시작합니다 (close() 후 다시 참여)";
+        LoadRestarts => "The application's load: changing it restarts the producer (close(), then a new one)",
+            "애플리케이션의 부하입니다: 바꾸면 프로듀서가 다시 시작합니다 (close() 후 새 프로듀서)";
         PauseSeconds => "Pause length (s)", "멈출 시간 (초)";
         PauseGc => "GC pause (whole process)", "GC 멈춤 (프로세스 전체)";
         PauseSlowDownstream => "Slow downstream (poll loop only)", "느린 다운스트림 (poll 루프만)";

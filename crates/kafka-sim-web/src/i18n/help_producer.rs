@@ -2,6 +2,7 @@
 
 use kafka_sim::config::ConfigScope;
 
+use super::Key;
 use super::help::{DefaultFrom, OptionHelp, Panel};
 
 const P: &[Panel] = &[Panel::Producer];
@@ -173,4 +174,37 @@ pub(super) static PRODUCER: &[OptionHelp] = &[
          request.timeout.ms보다 작게 하면 Kafka의 메시지 \"delivery.timeout.ms should be equal to or larger \
          than linger.ms + request.timeout.ms\"가 나온다.",
     ),
+    OptionHelp {
+        id: "send-rate",
+        label: Some(Key::SendRate),
+        panels: P,
+        default_from: DefaultFrom::NotKafka,
+        what_en: "How many records per simulated second the application hands to send(). It is the \
+                  playground's stand-in for your traffic, not a Kafka setting; changing it restarts the \
+                  producer, as redeploying the application would.",
+        what_ko: "애플리케이션이 시뮬레이션 시간 1초에 send()로 넘기는 레코드 수이다. Kafka 설정이 아니라 여러분의 \
+                  트래픽을 대신하는 플레이그라운드 설정이며, 바꾸면 애플리케이션을 다시 배포할 때처럼 프로듀서가 다시 \
+                  시작한다.",
+        look_en: "Raise it and watch the batches grow (batch.size fills before linger.ms runs out), the produce \
+                  rate and the lag climb in Metrics, and p99 latency rise once a broker is slow.",
+        look_ko: "높여 보자. batch가 커지고(linger.ms가 끝나기 전에 batch.size가 찬다), 지표 탭의 전송률과 랙이 \
+                  오르며, 브로커가 느려지면 p99 지연 시간이 커진다.",
+    },
+    OptionHelp {
+        id: "key-pattern",
+        label: Some(Key::KeyPattern),
+        panels: P,
+        default_from: DefaultFrom::NotKafka,
+        what_en: "The key of each record the application sends: {n} is the record's running number \
+                  (reserve-{n} gives reserve-0, reserve-1, ...), and none sends null keys. Not a Kafka \
+                  setting; changing it restarts the producer.",
+        what_ko: "애플리케이션이 보내는 레코드의 키이다. {n}은 레코드의 일련번호이고(reserve-{n}은 reserve-0, \
+                  reserve-1, ...), none이면 null 키를 보낸다. Kafka 설정이 아니며, 바꾸면 프로듀서가 다시 \
+                  시작한다.",
+        look_en: "With keys, murmur2 of the key picks the partition, so one key always lands on one partition and \
+                  stays in order. Set none: the sticky partitioner fills one partition's batch at a time, and \
+                  per-key order is gone.",
+        look_ko: "키가 있으면 키의 murmur2가 파티션을 정하므로 같은 키는 늘 같은 파티션에 순서대로 쌓인다. none으로 \
+                  바꾸면 sticky 파티셔너가 한 번에 한 파티션의 batch를 채우고, 키별 순서는 사라진다.",
+    },
 ];

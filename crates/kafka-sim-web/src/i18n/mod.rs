@@ -24,6 +24,7 @@ mod help_topic;
 pub mod msg;
 pub mod narration;
 mod narration_ko;
+mod narration_ko_config;
 
 pub use catalog::Key;
 pub use help::{KafkaDefault, OptionHelp, Panel, help, options, options_for};

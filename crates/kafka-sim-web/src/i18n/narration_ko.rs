@@ -58,7 +58,7 @@ fn coda(word: &str) -> Coda {
 }
 
 /// `word` followed by the subject particle 이/가.
-fn ga(word: &str) -> String {
+pub(super) fn ga(word: &str) -> String {
     match coda(word) {
         Coda::Vowel => format!("{word}가"),
         _ => format!("{word}이"),
@@ -82,7 +82,7 @@ fn wa(word: &str) -> String {
 }
 
 /// `word` followed by (으)로 ("to").
-fn ro(word: &str) -> String {
+pub(super) fn ro(word: &str) -> String {
     match coda(word) {
         Coda::Consonant => format!("{word}으로"),
         _ => format!("{word}로"),
@@ -100,7 +100,7 @@ fn brokers(list: &[BrokerId]) -> String {
 }
 
 /// `18초`, `1.5초`, `500ms`.
-fn duration(ms: u64) -> String {
+pub(super) fn duration(ms: u64) -> String {
     if ms >= 1000 && ms.is_multiple_of(1000) {
         format!("{}초", ms / 1000)
     } else if ms >= 1000 {
@@ -407,6 +407,10 @@ pub fn korean(n: &Narration) -> String {
                 c.join(", ")
             )
         }
+        N::TopicConfigChanged { .. }
+        | N::BrokerConfigChanged { .. }
+        | N::ConsumersRestarted { .. }
+        | N::CommitModeChanged { .. } => super::narration_ko_config::korean_config(n),
         N::MemberAdded { member } => format!("{} 시작되었다", ga(&format!("멤버 {member}"))),
         N::MemberClosed { member } => {
             format!("{} 컨슈머를 정상 종료했다 (close)", ga(&format!("멤버 {member}")))

@@ -112,8 +112,16 @@ pub struct ProducerNode {
     base: u64,
     /// A restart in progress: the old client is closing (draining); this config comes next.
     restarting: Option<Box<ProducerConfig>>,
+    /// The load (rate, keys) the restart in progress brings, when it changes it.
+    restarting_load: Option<Box<(f64, KeyTemplate)>>,
     /// Records sent by hand, with their outcome once known (the latest [`restart::MAX_MANUAL`]).
     manual: Vec<ManualRecord>,
+}
+
+/// The generator's tick for `rate` records per second: `max(1 ms, 1 / rate)`.
+fn tick_for(rate: f64) -> SimTime {
+    let interval_us = if rate > 0.0 { (1e6 / rate).round() } else { 1e6 };
+    SimTime::from_micros((interval_us as u64).max(1_000))
 }
 
 /// The partitions of `topic` (of `num_partitions`) whose leader the producer knows.
@@ -192,12 +200,7 @@ impl ProducerNode {
     ) -> ProducerNode {
         let mut producer = Producer::new(&setup.config, rng);
         producer.metadata_mut().set_topic_name(topic.0, &setup.topic);
-        let interval_us = if setup.rate > 0.0 {
-            (1e6 / setup.rate).round()
-        } else {
-            1e6
-        };
-        let tick = SimTime::from_micros((interval_us as u64).max(1_000));
+        let tick = tick_for(setup.rate);
         let batch_size = i32::try_from(setup.config.batch_size).unwrap_or(i32::MAX);
         ProducerNode {
             index,
@@ -227,6 +230,7 @@ impl ProducerNode {
             outcomes: Vec::new(),
             base: 0,
             restarting: None,
+            restarting_load: None,
             manual: Vec::new(),
             setup,
         }

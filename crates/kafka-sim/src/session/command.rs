@@ -4,9 +4,9 @@
 //! property value, an unknown broker, member or topic) is refused with a [`CommandError`] (for
 //! property values, Kafka's own validation message) and changes nothing.
 
-use crate::scenario::PauseKind;
+use crate::scenario::{CommitMode, PauseKind};
 use crate::sim::Simulation;
-use crate::sim::runtime_api::{BrokerAction, MemberAction, RuntimeError, SentRecord};
+use crate::sim::runtime_api::{BrokerAction, LoadChange, MemberAction, RuntimeError, SentRecord, check_rate};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,61 @@ pub enum Pause {
     /// A slow downstream call: only the poll loop (only `max.poll.interval.ms` can expire).
     SlowDownstream,
 }
+
+/// When a group's members commit their offsets: the application's code (Spring's `AckMode`), with
+/// `enable.auto.commit` following it. Serialized as a scenario file names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Commit {
+    /// `enable.auto.commit=true`: `poll()` commits every `auto.commit.interval.ms`.
+    Auto,
+    /// `commitSync()` after processing each poll's records: at-least-once.
+    Manual,
+    /// `commitSync()` of each poll's offsets before processing them: at-most-once.
+    Before,
+}
+
+impl Commit {
+    /// The scenario file's name: `auto`, `manual` or `before`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Commit::Auto => "auto",
+            Commit::Manual => "manual",
+            Commit::Before => "before",
+        }
+    }
+
+    /// Parses [`Commit::name`]; `Err` says what is expected.
+    pub fn parse(text: &str) -> Result<Commit, String> {
+        match CommitMode::parse(text.trim())? {
+            CommitMode::Auto => Ok(Commit::Auto),
+            CommitMode::Manual => Ok(Commit::Manual),
+            CommitMode::Before => Ok(Commit::Before),
+        }
+    }
+
+    fn mode(self) -> CommitMode {
+        match self {
+            Commit::Auto => CommitMode::Auto,
+            Commit::Manual => CommitMode::Manual,
+            Commit::Before => CommitMode::Before,
+        }
+    }
+}
+
+/// A send rate, records per simulated second. Compared bit for bit (so a command is `Eq`); a rate
+/// that is not finite, not positive or over [`MAX_RATE`] is refused.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rate(pub f64);
+
+impl PartialEq for Rate {
+    fn eq(&self, other: &Rate) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Rate {}
 
 /// One thing a user does to a running simulation. Serialized with a `do` tag, e.g.
 /// `{"do":"crash_broker","broker":2}`.
@@ -137,6 +192,24 @@ pub enum Command {
         /// Its new value.
         value: String,
     },
+    /// The producer application's load changes (send rate, key pattern); the producer restarts.
+    SetProducerLoad {
+        /// The producer's name.
+        producer: String,
+        /// The new send rate (`None`: unchanged).
+        #[serde(default)]
+        rate: Option<Rate>,
+        /// The new key pattern, as a scenario's `keys` (`reserve-{n}`, `none`); `None`: unchanged.
+        #[serde(default)]
+        keys: Option<String>,
+    },
+    /// The group's commit mode changes; its members restart committing that way.
+    SetCommitMode {
+        /// `group.id`.
+        group: String,
+        /// The new mode.
+        mode: Commit,
+    },
     /// One record, sent by the producer now.
     SendRecord {
         /// The producer's name.
@@ -194,6 +267,8 @@ impl Command {
             Command::SetProcessing { .. } => "set_processing",
             Command::SetTopicConfig { .. } => "set_topic_config",
             Command::SetBrokerConfig { .. } => "set_broker_config",
+            Command::SetProducerLoad { .. } => "set_producer_load",
+            Command::SetCommitMode { .. } => "set_commit_mode",
             Command::SendRecord { .. } => "send_record",
         }
     }
@@ -206,7 +281,11 @@ impl Command {
             | Command::CloseMember { group, .. }
             | Command::PauseMember { group, .. }
             | Command::AddMember { group }
-            | Command::SetProcessing { group, .. } => vec![group],
+            | Command::SetProcessing { group, .. }
+            | Command::SetCommitMode { group, .. } => vec![group],
+            Command::SetProducerLoad { producer, keys, .. } => {
+                vec![producer, keys.as_deref().unwrap_or("")]
+            }
             Command::SetProducerConfig {
                 producer,
                 name,
@@ -227,6 +306,12 @@ impl Command {
                 "{}: a text is longer than {MAX_COMMAND_TEXT} bytes",
                 self.name()
             )));
+        }
+        if let Command::SetProducerLoad {
+            rate: Some(Rate(r)), ..
+        } = self
+        {
+            check_rate(*r).map_err(|e| CommandError::OutOfBounds(format!("{}: {e}", self.name())))?;
         }
         let duration = match self {
             Command::SlowBroker { latency: d, .. }
@@ -350,6 +435,37 @@ impl Command {
                 format!(
                     "{name}={value} written to every broker's server.properties: a read-only config in \
                      Kafka 3.7, each broker uses it from its next start."
+                )
+            }
+            Command::SetProducerLoad { producer, rate, keys } => {
+                let change = LoadChange {
+                    rate: rate.map(|r| r.0),
+                    keys: keys.as_deref(),
+                };
+                sim.set_producer_load(producer, change)?;
+                let mut what = Vec::new();
+                if let Some(Rate(r)) = rate {
+                    what.push(format!("{r} records/s"));
+                }
+                if let Some(k) = keys {
+                    what.push(format!("keys {k}"));
+                }
+                format!(
+                    "Producer {producer} restarts with a new load ({}): it closes (sending what it holds), \
+                     then the application sends at the new load.",
+                    what.join(", ")
+                )
+            }
+            Command::SetCommitMode { group, mode } => {
+                sim.set_group_commit_mode(group, mode.mode())?;
+                format!(
+                    "The members of {group} restart committing {}: close() (commit, LeaveGroup), then a new \
+                     consumer joins.",
+                    match mode {
+                        Commit::Auto => "automatically (enable.auto.commit=true)",
+                        Commit::Manual => "after processing (commitSync, enable.auto.commit=false)",
+                        Commit::Before => "before processing (commitSync, enable.auto.commit=false)",
+                    }
                 )
             }
             Command::SendRecord { producer, key, value } => {

@@ -20,7 +20,9 @@ mod command;
 mod permalink;
 mod wire;
 
-pub use command::{Applied, Command, CommandError, MAX_COMMAND_DURATION, MAX_COMMAND_TEXT, Pause};
+pub use command::{
+    Applied, Command, CommandError, Commit, MAX_COMMAND_DURATION, MAX_COMMAND_TEXT, Pause, Rate,
+};
 pub use permalink::{
     MAX_INLINE_SCENARIO_BYTES, MAX_PERMALINK_ACTIONS, MAX_PERMALINK_CHARS, MAX_PERMALINK_TIME, Permalink,
     PermalinkError, ScenarioSource,

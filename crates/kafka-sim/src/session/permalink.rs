@@ -8,7 +8,7 @@
 //! checks every length and bound, so a garbled or hostile permalink is a [`PermalinkError`].
 
 use super::wire::{Reader, Writer, base64url, fnv1a, unbase64url};
-use super::{Command, LoggedAction, MAX_COMMAND_TEXT, Pause, Position};
+use super::{Command, Commit, LoggedAction, MAX_COMMAND_TEXT, Pause, Position, Rate};
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
@@ -299,6 +299,27 @@ fn put_command(w: &mut Writer, c: &Command) {
             w.opt_str(key.as_deref());
             w.str(value);
         }
+        Command::SetProducerLoad { producer, rate, keys } => {
+            w.u8(17);
+            w.str(producer);
+            match rate {
+                None => w.u8(0),
+                Some(Rate(r)) => {
+                    w.u8(1);
+                    w.varint(r.to_bits());
+                }
+            }
+            w.opt_str(keys.as_deref());
+        }
+        Command::SetCommitMode { group, mode } => {
+            w.u8(18);
+            w.str(group);
+            w.u8(match mode {
+                Commit::Auto => 0,
+                Commit::Manual => 1,
+                Commit::Before => 2,
+            });
+        }
     }
 }
 
@@ -375,6 +396,24 @@ fn get_command(r: &mut Reader<'_>) -> Result<Command, String> {
             producer: r.str(MAX)?,
             key: r.opt_str(MAX)?,
             value: r.str(MAX)?,
+        },
+        17 => Command::SetProducerLoad {
+            producer: r.str(MAX)?,
+            rate: match r.u8()? {
+                0 => None,
+                1 => Some(Rate(f64::from_bits(r.varint()?))),
+                m => return Err(format!("unknown marker {m}")),
+            },
+            keys: r.opt_str(MAX)?,
+        },
+        18 => Command::SetCommitMode {
+            group: r.str(MAX)?,
+            mode: match r.u8()? {
+                0 => Commit::Auto,
+                1 => Commit::Manual,
+                2 => Commit::Before,
+                m => return Err(format!("unknown commit mode {m}")),
+            },
         },
         t => return Err(format!("unknown action {t}")),
     };

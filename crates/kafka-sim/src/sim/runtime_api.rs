@@ -114,6 +114,9 @@ pub struct SentRecord {
     pub tp: TopicPartition,
 }
 
+mod load;
+pub use load::{LoadChange, check_rate};
+
 fn bad_config(e: config::ConfigError) -> RuntimeError {
     RuntimeError::Config(e.to_string())
 }
@@ -280,60 +283,11 @@ impl Simulation {
                 allowed: "every consumer property but group.id (it names the group)".into(),
             });
         }
-        let g = self.group_index(group)?;
-        let nodes: Vec<(u16, NodeId)> = (self.group_member_nodes(g).into_iter())
-            .filter(|(n, _)| member.is_none_or(|m| m == *n))
-            .collect();
-        if let Some(m) = member
-            && nodes.is_empty()
-        {
-            return Err(RuntimeError::UnknownMember {
-                group: group.into(),
-                member: m,
-            });
-        }
-        // Check every affected configuration first: any error refuses the whole change.
-        let mut setups = Vec::new();
-        for (_, id) in &nodes {
-            let Some(c) = self.kernel.node(*id).and_then(ClusterNode::as_consumer) else {
-                continue;
-            };
-            let mut setup = c.next_setup().clone();
-            let o = with_property(&setup.config.originals, name, value);
-            setup.config = ConsumerConfig::parse(o.iter()).map_err(bad_config)?.config;
-            setups.push((*id, setup));
-        }
-        let reparse = |c: &ConsumerConfig| -> Result<ConsumerConfig, RuntimeError> {
-            let o = with_property(&c.originals, name, value);
-            Ok(ConsumerConfig::parse(o.iter()).map_err(bad_config)?.config)
-        };
-        if member.is_none()
-            && let Some(setup) = self.group_setup_mut(g)
-        {
-            let mut members = setup.members.clone();
-            for (_, c) in members.iter_mut() {
-                *c = reparse(c)?;
-            }
-            setup.members = members;
-            self.update_pending_members(g, &|c| {
-                if let Ok(n) = reparse(c) {
-                    *c = n;
-                }
-            });
-        }
-        self.noting(|sim| {
-            for (id, setup) in setups {
-                if sim.kernel.is_up(id) {
-                    sim.kernel.poke(id, |n, now, ctx| {
-                        if let ClusterNode::Consumer(c) = n {
-                            c.restart_with(now, setup, ctx);
-                        }
-                    });
-                } else if let Some(ClusterNode::Consumer(c)) = sim.kernel.node_mut(id) {
-                    // A crashed member starts with it when it is restarted.
-                    c.set_setup_while_down(setup);
-                }
-            }
+        self.reconfigure_group(group, member, &[(name, value)], None)?;
+        self.log_event(crate::view::Narration::ConsumersRestarted {
+            group: group.to_string(),
+            member,
+            changes: vec![(name.to_string(), value.to_string())],
         });
         Ok(())
     }
@@ -446,6 +400,22 @@ impl Simulation {
             v => (v.as_i64().map(|m| i32::try_from(m).unwrap_or(i32::MAX)), None),
         };
         let idx = TopicIdx(u32::try_from(t).unwrap_or(u32::MAX));
+        let defaults = &self.spec.replication;
+        let (was, now) = match (min_isr, unclean) {
+            (Some(m), _) => (
+                (self.spec.topics[t].min_insync_replicas)
+                    .unwrap_or(defaults.min_insync_replicas)
+                    .to_string(),
+                m.to_string(),
+            ),
+            (_, Some(u)) => (
+                (self.spec.topics[t].unclean_leader_election_enable)
+                    .unwrap_or(defaults.unclean_leader_election_enable)
+                    .to_string(),
+                u.to_string(),
+            ),
+            (None, None) => (String::new(), value.to_string()),
+        };
         let spec = &mut self.spec.topics[t];
         if min_isr.is_some() {
             spec.min_insync_replicas = min_isr;
@@ -465,6 +435,12 @@ impl Simulation {
                 });
             }
         });
+        self.log_event(crate::view::Narration::TopicConfigChanged {
+            topic: topic.to_string(),
+            name: name.to_string(),
+            value: now,
+            was,
+        });
         Ok(())
     }
 
@@ -482,12 +458,18 @@ impl Simulation {
         let parsed = config::def::parse_type(key, value).map_err(bad_config)?;
         config::def::ensure_valid(key, &parsed).map_err(bad_config)?;
         let ms = parsed.as_i64().map_or(0, |v| u64::try_from(v).unwrap_or(0));
+        let was = self.spec.replication.replica_lag_time_max_ms;
         self.spec.replication.replica_lag_time_max_ms = ms;
         for b in 1..=self.spec.brokers {
             if let Some(ClusterNode::Broker(broker)) = self.kernel.node_mut(NodeId(b)) {
                 broker.set_replica_lag_time_max_at_restart(ms);
             }
         }
+        self.log_event(crate::view::Narration::BrokerConfigChanged {
+            name: name.to_string(),
+            value: ms.to_string(),
+            was: was.to_string(),
+        });
         Ok(())
     }
 

@@ -279,6 +279,45 @@ pub enum Narration {
         /// The changed options: property name and new value.
         changes: Vec<(String, String)>,
     },
+    /// A dynamic topic config was altered (`kafka-configs --alter --entity-type topics`): live.
+    TopicConfigChanged {
+        /// The topic.
+        topic: String,
+        /// The property (`min.insync.replicas`, `unclean.leader.election.enable`).
+        name: String,
+        /// The new value.
+        value: String,
+        /// The value before.
+        was: String,
+    },
+    /// A broker config was written to every broker's `server.properties` (read-only in Kafka 3.7:
+    /// each broker uses it from its next start).
+    BrokerConfigChanged {
+        /// The property (`replica.lag.time.max.ms`).
+        name: String,
+        /// The new value.
+        value: String,
+        /// The value before.
+        was: String,
+    },
+    /// A group's members (or one member) restart with changed consumer properties.
+    ConsumersRestarted {
+        /// The group.
+        group: String,
+        /// Only this member (its number), else every member.
+        member: Option<u16>,
+        /// The changed options: property name and new value.
+        changes: Vec<(String, String)>,
+    },
+    /// A group's commit mode changed (the application's code); its members restart with it.
+    CommitModeChanged {
+        /// The group.
+        group: String,
+        /// The new mode: `auto`, `manual` (after processing) or `before` (before processing).
+        mode: String,
+        /// The mode before.
+        was: String,
+    },
     /// A member was added to the group (a new consumer process).
     MemberAdded {
         /// The member.
@@ -390,7 +429,9 @@ impl Narration {
             | N::BrokerSessionExpired { .. }
             | N::BrokerShutDown { .. }
             | N::BrokerRegistered { .. }
-            | N::TopicCreated { .. } => EventKind::Broker,
+            | N::TopicCreated { .. }
+            | N::TopicConfigChanged { .. }
+            | N::BrokerConfigChanged { .. } => EventKind::Broker,
             N::ControllerChanged { .. } => EventKind::Election,
             N::LeaderElected { unclean: true, .. } | N::Truncated { .. } => EventKind::Anomaly,
             N::LeaderElected { .. } => EventKind::Election,
@@ -402,11 +443,12 @@ impl Narration {
             | N::MemberJoined { .. }
             | N::MemberRemoved { .. }
             | N::PollTimeout { .. }
+            | N::ConsumersRestarted { .. }
             | N::ConsumerLog { .. } => EventKind::Member,
             N::RebalanceStarted { .. } | N::RebalanceCompleted { .. } | N::CoordinatorLoaded { .. } => {
                 EventKind::Group
             }
-            N::CommitFailed { .. } => EventKind::Commit,
+            N::CommitFailed { .. } | N::CommitModeChanged { .. } => EventKind::Commit,
         }
     }
 }

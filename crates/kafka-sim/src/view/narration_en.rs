@@ -121,6 +121,52 @@ fn rebalance_cause(cause: RebalanceCause, member: Option<&str>) -> String {
     }
 }
 
+/// `30 s` for a number of milliseconds, else the text as it is.
+fn lag(value: &str) -> String {
+    value.parse::<u64>().map_or_else(|_| value.to_string(), duration)
+}
+
+/// What a topic config's new value means for producers and elections.
+fn topic_config_effect(name: &str, value: &str) -> String {
+    match (name, value) {
+        ("min.insync.replicas", v) => format!(
+            "acks=all produces now need {v} in-sync replicas (fewer: NOT_ENOUGH_REPLICAS); acks=0 and \
+             acks=1 do not wait for them"
+        ),
+        ("unclean.leader.election.enable", "true") => "a replica outside the ISR may now become leader \
+             when no in-sync replica is left: the partition comes back, and acknowledged records the new \
+             leader lacks are lost"
+            .to_string(),
+        ("unclean.leader.election.enable", _) => "only an in-sync replica may become leader: with none \
+             left the partition stays offline rather than lose acknowledged records"
+            .to_string(),
+        _ => "live, as kafka-configs --alter sets it".to_string(),
+    }
+}
+
+/// `after processing (manual commitSync)` for a commit mode's name.
+fn commit_mode(mode: &str) -> &'static str {
+    match mode {
+        "auto" => "automatically (enable.auto.commit, every auto.commit.interval.ms)",
+        "manual" => "after processing (commitSync)",
+        "before" => "before processing (commitSync first)",
+        _ => "in an unknown way",
+    }
+}
+
+/// What a commit mode means when a member dies.
+fn commit_effect(mode: &str) -> &'static str {
+    match mode {
+        "auto" => {
+            "poll() commits what the previous poll returned, so a crash redelivers the records \
+             processed since the last auto-commit"
+        }
+        "manual" => "at-least-once: a crash redelivers the records processed since the last commit",
+        "before" => "at-most-once: a crash skips the records committed but not yet processed",
+        _ => "",
+    }
+}
+
 impl Narration {
     /// One plain English sentence saying what happened and why.
     pub fn english(&self) -> String {
@@ -275,6 +321,49 @@ impl Narration {
                 let c: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 format!("producer {producer} restarted with {}", list(&c))
             }
+            N::TopicConfigChanged {
+                topic,
+                name,
+                value,
+                was,
+            } => format!(
+                "{name} of topic {topic} set to {value} (was {was}): {}",
+                topic_config_effect(name, value)
+            ),
+            N::BrokerConfigChanged { name, value, was } => format!(
+                "{name} set to {value} (was {was}) in every broker's server.properties: a read-only \
+                 config in Kafka 3.7, so each broker uses it from its next start{}",
+                if name == "replica.lag.time.max.ms" {
+                    format!(
+                        "; then a follower more than {} behind its leader leaves the ISR",
+                        lag(value)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            N::ConsumersRestarted {
+                group,
+                member,
+                changes,
+            } => {
+                let c: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let who = member.map_or_else(
+                    || format!("the members of group {group} restart"),
+                    |m| format!("member {group}/{m} restarts"),
+                );
+                format!(
+                    "{who} with {}: close() (commit, LeaveGroup), then a new consumer joins",
+                    list(&c)
+                )
+            }
+            N::CommitModeChanged { group, mode, was } => format!(
+                "group {group} now commits {} (was {}): its members restart with it (close(), then \
+                 join again); {}",
+                commit_mode(mode),
+                commit_mode(was),
+                commit_effect(mode)
+            ),
             N::MemberAdded { member } => format!("member {member} started"),
             N::MemberClosed { member } => format!("member {member} closed its consumer"),
             N::MemberPaused { member, ms, gc: true } => format!(

@@ -114,12 +114,12 @@ pub fn broker_glyph(d: BrokerDraw<'_>) -> Html {
     );
     let state = state_words(lang, n);
     let badge = n.controller.then(|| {
-        let (bw, bh) = (92.0, 20.0);
+        let (bw, bh) = (118.0, 24.0);
         let (bx, by) = (at.x + at.w - bw - 10.0, at.y - bh / 2.0);
         html! {
             <g class="badge">
                 <rect x={num(bx)} y={num(by)} width={num(bw)} height={num(bh)} rx="10" />
-                <text x={num(bx + bw / 2.0)} y={num(by + bh / 2.0 + 4.0)} text-anchor="middle">
+                <text x={num(bx + bw / 2.0)} y={num(by + bh / 2.0 + 5.0)} text-anchor="middle">
                     { format!("★ {}", t(lang, Key::Controller)) }
                 </text>
             </g>
@@ -175,8 +175,8 @@ pub fn broker_glyph(d: BrokerDraw<'_>) -> Html {
            {onclick} {onkeydown}>
             <title>{ title }</title>
             <rect class="node-box" x={num(at.x)} y={num(at.y)} width={num(at.w)} height={num(at.h)} rx="12" />
-            <text class="node-name" x={num(at.x + 14.0)} y={num(at.y + 24.0)}>{ name }</text>
-            <text class="node-state" x={num(at.x + 14.0)} y={num(at.y + 41.0)}>{ state }</text>
+            <text class="node-name" x={num(at.x + 14.0)} y={num(at.y + 26.0)}>{ name }</text>
+            <text class="node-state" x={num(at.x + 14.0)} y={num(at.y + 43.0)}>{ state }</text>
             { for session }
             { for badge }
             { for rows }

@@ -8,8 +8,8 @@ use yew::prelude::*;
 use crate::i18n::{Key, Lang, msg, t};
 use crate::layout::{GroupFrame, NodeBox, num};
 
-/// About how wide a character of the client boxes' 12px text is.
-const CHAR_W: f64 = 6.6;
+/// About how wide a character of the client boxes' 14px bold text is.
+const CHAR_W: f64 = 8.0;
 
 fn life(lang: Lang, n: &NodeView) -> &'static str {
     if !n.up {
@@ -31,15 +31,26 @@ fn life_class(n: &NodeView) -> &'static str {
     }
 }
 
-/// Text that fits `width`: squeezed with `textLength` when it would not.
+/// `text` shortened in the middle with `…` to at most `max` characters (its start and its end,
+/// e.g. the member number of `consumer-data-platform-group-1`, stay readable).
+pub fn elide_middle(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max || max < 3 {
+        return text.to_string();
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// Text that fits `width` at a readable size: a long name is shortened in the middle (the box's
+/// tooltip has it whole), never squeezed into illegible glyphs.
 fn fitted(class: &'static str, x: f64, y: f64, width: f64, text: String) -> Html {
-    let squeeze = text.chars().count() as f64 * CHAR_W > width;
+    let max = (width / CHAR_W).floor() as usize;
     html! {
-        <text {class} x={num(x)} y={num(y)} text-anchor="middle"
-              textLength={squeeze.then(|| num(width))}
-              lengthAdjust={squeeze.then_some("spacingAndGlyphs")}>
-            { text }
-        </text>
+        <text {class} x={num(x)} y={num(y)} text-anchor="middle">{ elide_middle(&text, max) }</text>
     }
 }
 
@@ -52,8 +63,8 @@ pub fn zookeeper_glyph(lang: Lang, n: &NodeView, at: NodeBox) -> Html {
         <g class={classes!("node", "node-zk", life_class(n))} role="region" aria-label={name}>
             <title>{ format!("{name}: {state}") }</title>
             <rect class="node-box" x={num(at.x)} y={num(at.y)} width={num(at.w)} height={num(at.h)} rx="12" />
-            <text class="node-name" x={num(c.x)} y={num(at.y + 24.0)} text-anchor="middle">{ name }</text>
-            <text class="node-state" x={num(c.x)} y={num(at.y + 43.0)} text-anchor="middle">{ state }</text>
+            <text class="node-name" x={num(c.x)} y={num(at.y + 25.0)} text-anchor="middle">{ name }</text>
+            <text class="node-state" x={num(c.x)} y={num(at.y + 46.0)} text-anchor="middle">{ state }</text>
         </g>
     }
 }
@@ -73,7 +84,7 @@ pub fn client_glyph(lang: Lang, n: &NodeView, at: NodeBox) -> Html {
             <title>{ format!("{}: {heading}, {state}", n.name) }</title>
             <rect class="node-box" x={num(at.x)} y={num(at.y)} width={num(at.w)} height={num(at.h)} rx="10" />
             { fitted("node-name client-name", c.x, at.y + 20.0, inner, n.name.clone()) }
-            <text class="node-state" x={num(c.x)} y={num(at.y + 38.0)} text-anchor="middle">
+            <text class="node-state" x={num(c.x)} y={num(at.y + 40.0)} text-anchor="middle">
                 { format!("{heading} · {state}") }
             </text>
         </g>
@@ -91,5 +102,24 @@ pub fn group_frame(lang: Lang, frame: &GroupFrame, panel: Option<&GroupPanel>) -
             <rect x={num(frame.x)} y={num(frame.y)} width={num(frame.w)} height={num(frame.h)} rx="14" />
             <text x={num(frame.x + 10.0)} y={num(frame.y + frame.h - 8.0)}>{ label }</text>
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::elide_middle;
+
+    #[test]
+    fn long_names_keep_their_start_and_end() {
+        assert_eq!(
+            elide_middle("consumer-data-platform-group-1", 17),
+            "consumer…-group-1"
+        );
+        assert_eq!(
+            elide_middle("consumer-data-platform-group-1", 17).chars().count(),
+            17
+        );
+        assert_eq!(elide_middle("producer-1", 17), "producer-1");
+        assert_eq!(elide_middle("abcdef", 2), "abcdef", "too small to shorten");
     }
 }

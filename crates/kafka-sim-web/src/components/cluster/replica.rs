@@ -1,6 +1,7 @@
-//! One partition replica inside its broker's box: a line of words (partition, role, HW and LEO), the
-//! strip of its last offsets with the HW and LEO marks, its ISR tag, and the records the latest
-//! truncation removed, struck out at their offsets.
+//! One partition replica inside its broker's box, on three lines sized to stay readable when the
+//! picture is scaled down to the page's column: the partition and its role; the strip of its last
+//! offsets with the HW and LEO marks and its ISR tag; the HW and LEO in numbers. Under them, the
+//! records the latest truncation removed, struck out at their offsets.
 
 use kafka_sim::view::{ReplicaRoleView, ReplicaView, StruckRange};
 use yew::prelude::*;
@@ -10,15 +11,21 @@ use crate::layout::num;
 
 /// How many cells a strip has (the core's `STRIP_LEN`: the last offsets of the log).
 pub const STRIP_CELLS: i64 = 16;
-/// Height of a replica's row.
-pub const ROW_HEIGHT: f64 = 32.0;
+/// Height of a replica's row (three lines).
+pub const ROW_HEIGHT: f64 = 58.0;
 /// Extra height of a row that shows struck-out records.
-pub const STRUCK_HEIGHT: f64 = 22.0;
+pub const STRUCK_HEIGHT: f64 = 30.0;
 
-const CELL_W: f64 = 13.0;
-const CELL_H: f64 = 10.0;
+const CELL_W: f64 = 12.0;
+const CELL_H: f64 = 12.0;
 const PAD: f64 = 10.0;
-const STRIP_TOP: f64 = 15.0;
+/// The first line's baseline (partition and role, 15px text).
+const NAME_BASE: f64 = 15.0;
+const STRIP_TOP: f64 = 22.0;
+/// The third line's baseline (HW and LEO, 13px text).
+const MARKS_BASE: f64 = 51.0;
+/// About how wide a character of the partition's name is (15px monospace, bold).
+const NAME_CHAR_W: f64 = 9.2;
 
 /// Whether a replica belongs to one of Kafka's internal topics (`__consumer_offsets`), hidden by default.
 pub fn is_internal(r: &ReplicaView) -> bool {
@@ -96,7 +103,8 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
     let hw_x = cell_x(r.high_watermark.clamp(first, leo)) - 0.75;
     let leo_x = cell_x(leo) - 0.75;
     let strip_end = cell_x(leo);
-    let (tag_x, struck_y) = (strip_end + 8.0, y + ROW_HEIGHT);
+    let (tag_x, struck_y) = (strip_end + 8.0, y + ROW_HEIGHT - 2.0);
+    let role_x = x0 + name.chars().count() as f64 * NAME_CHAR_W + 10.0;
     let title = format!(
         "{name}: {role}, {isr}, {marks}{}",
         latest_struck(r)
@@ -133,7 +141,7 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
             <g class="struck">
                 { for ghosts }
                 <line class="strike" x1={num(sx)} y1={num(my)} x2={num(ex)} y2={num(my)} />
-                <text class="struck-label" x={num(x0)} y={num(struck_y + CELL_H + 10.0)}>
+                <text class="struck-label" x={num(x0)} y={num(struck_y + CELL_H + 14.0)}>
                     { format!("✂ {}", struck_label(lang, s)) }
                 </text>
             </g>
@@ -143,11 +151,9 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
         <g {class}>
             <title>{ title }</title>
             { for out_bg }
-            <text class="replica-name" x={num(x0)} y={num(y + 11.0)}>{ name }</text>
-            <text class="replica-role" x={num(x0 + 76.0)} y={num(y + 11.0)}>{ role }</text>
-            <text class="replica-marks" x={num(x + w - PAD)} y={num(y + 11.0)} text-anchor="end">
-                { marks }
-            </text>
+            <text class="replica-name" x={num(x0)} y={num(y + NAME_BASE)}>{ name.clone() }</text>
+            <text class="replica-role" x={num(role_x)} y={num(y + NAME_BASE)}>{ role }</text>
+            <text class="replica-marks" x={num(x0)} y={num(y + MARKS_BASE)}>{ marks }</text>
             <rect class="strip-track" x={num(x0 - 1.0)} y={num(strip_y - 1.0)}
                   width={num(STRIP_CELLS as f64 * CELL_W + 0.5)} height={num(CELL_H + 2.0)} />
             { for cells }
@@ -156,10 +162,16 @@ pub fn replica_row(lang: Lang, r: &ReplicaView, x: f64, y: f64, w: f64) -> Html 
             <line class="mark-leo" x1={num(leo_x)} y1={num(strip_y - 4.0)} x2={num(leo_x)}
                   y2={num(strip_y + CELL_H + 4.0)} />
             <text class={if r.in_isr { "isr-tag isr-in" } else { "isr-tag isr-out" }}
-                  x={num(tag_x)} y={num(strip_y + CELL_H - 1.0)}>{ isr }</text>
+                  x={num(tag_x)} y={num(strip_y + CELL_H - 1.0)} textLength={tag_fit(isr, x + w - PAD - tag_x)}
+                  lengthAdjust="spacingAndGlyphs">{ isr }</text>
             { for struck }
         </g>
     }
+}
+
+/// A `textLength` squeezing the ISR tag into `room` when its 13px bold text would not fit.
+fn tag_fit(tag: &str, room: f64) -> Option<String> {
+    (tag.chars().count() as f64 * 7.6 > room).then(|| num(room))
 }
 
 /// The offsets of a truncation drawn as struck cells: those still in the strip's window

@@ -10,8 +10,10 @@
 use kafka_sim::cluster::producer_node::{ManualRecord, ManualResult};
 use kafka_sim::config::{self, ConfigScope, ConsumerConfig, ProducerConfig};
 use kafka_sim::partitioner::partition_for_key;
+use kafka_sim::scenario::KeyTemplate;
 use kafka_sim::serialization::serialize;
-use kafka_sim::session::{Command, MAX_COMMAND_DURATION};
+use kafka_sim::session::{Command, Commit, MAX_COMMAND_DURATION, Rate};
+use kafka_sim::sim::runtime_api::check_rate;
 use kafka_sim::view::{ConsumerConfigView, GroupPanel, ProducerView};
 use kafka_sim::{SimTime, SimView};
 
@@ -135,6 +137,40 @@ pub fn processing_change(group: &str, text: &str) -> Result<Command, String> {
     Ok(Command::SetProcessing {
         group: group.to_string(),
         per_record: parse_millis(text)?,
+    })
+}
+
+/// The command that changes a producer's load: `send-rate` (records per second) or `key-pattern` (as a
+/// scenario's `keys`: `reserve-{n}`, `none`), or the message refusing the value. Checked as the
+/// simulation checks it.
+pub fn load_change(producer: &str, name: &str, value: &str) -> Result<Command, String> {
+    let text = value.trim();
+    let (rate, keys) = match name {
+        "send-rate" => {
+            let rate: f64 = (text.parse().ok())
+                .ok_or_else(|| format!("Invalid send rate {text}: a number of records per second"))?;
+            (Some(check_rate(rate).map_err(|e| e.to_string())?), None)
+        }
+        "key-pattern" => {
+            KeyTemplate::parse(text).map_err(|e| format!("Invalid key pattern: {e}"))?;
+            (None, Some(text.to_string()))
+        }
+        _ => return Err(format!("{name} is not part of the producer's load")),
+    };
+    let command = Command::SetProducerLoad {
+        producer: producer.to_string(),
+        rate: rate.map(Rate),
+        keys,
+    };
+    command.check_bounds().map_err(|e| e.to_string())?;
+    Ok(command)
+}
+
+/// The command that changes group `group`'s commit mode (`auto`, `manual`, `before`).
+pub fn commit_change(group: &str, value: &str) -> Result<Command, String> {
+    Ok(Command::SetCommitMode {
+        group: group.to_string(),
+        mode: Commit::parse(value)?,
     })
 }
 

@@ -10,8 +10,8 @@ use kafka_sim::view::{
 };
 use yew::prelude::*;
 
-use super::edit::{consumer_change, consumer_change_with, processing_change};
-use super::option::{ControlKind, OptionControl, OptionRow, emit_or_refuse, event_value};
+use super::edit::{commit_change, consumer_change, consumer_change_with, processing_change};
+use super::option::{ControlKind, OptionControl, emit_or_refuse, event_value};
 use crate::i18n::{Key, Lang, msg, t};
 
 /// Properties of [`ConsumerGroupPanel`].
@@ -92,6 +92,20 @@ fn consumer_kind(name: &str) -> ControlKind {
     }
 }
 
+/// The commit modes, as the scenario names them, with their labels.
+fn commit_kind(lang: Lang) -> ControlKind {
+    let modes = [
+        ("auto", Key::CommitAuto),
+        ("manual", Key::CommitManualAfter),
+        ("before", Key::CommitBeforeProcessing),
+    ];
+    ControlKind::Choice(
+        (modes.into_iter())
+            .map(|(v, k)| (AttrValue::Static(v), AttrValue::Static(t(lang, k))))
+            .collect(),
+    )
+}
+
 /// The processing time as the field shows it, ms.
 fn processing_text(p: &ProcessingView) -> String {
     match p {
@@ -117,6 +131,8 @@ pub fn ConsumerGroupPanel(props: &ConsumerGroupPanelProps) -> Html {
             move |(name, value): (String, String), _| {
                 let built = if name == "processing-time" {
                     processing_change(&group.group_id, &value)
+                } else if name == "commit-mode" {
+                    commit_change(&group.group_id, &value)
                 } else {
                     consumer_change(&group, None, &name, &value)
                 };
@@ -187,9 +203,9 @@ pub fn ConsumerGroupPanel(props: &ConsumerGroupPanelProps) -> Html {
                 <legend>{ t(lang, Key::Options) }</legend>
                 <p class="opt-note">{ t(lang, Key::ChangeForAllMembers) }</p>
                 { for options }
-                <OptionRow dom_id={format!("group-{}-commit-mode", g.index)} name="commit-mode"
-                           value={g.commit_mode.clone()} kind={ControlKind::ReadOnly} {lang}
-                           note={AttrValue::Static(t(lang, Key::CommitModeInCode))} />
+                <OptionControl dom_id={format!("group-{}-commit-mode", g.index)} name="commit-mode"
+                               value={g.commit_mode.clone()} kind={commit_kind(lang)} {lang}
+                               note={AttrValue::Static(t(lang, Key::CommitModeRestarts))} submit={submit.clone()} />
                 <OptionControl dom_id={format!("group-{}-processing-time", g.index)} name="processing-time"
                                value={processing_text(&g.processing)} kind={ControlKind::Number} {lang}
                                note={AttrValue::from("ms")} submit={submit.clone()} />

@@ -148,8 +148,11 @@ pub fn OptionRow(props: &OptionRowProps) -> Html {
             <label class="opt-name" for={id.clone()}>{ label.clone() }</label>
             <span class="opt-control">{ control }</span>
             <HelpToggle name={props.name.clone()} {lang} />
-            { for note }
-            { for error }
+            // One child each, present or not: `{ for .. }` would splice them into this list, and Yew
+            // matches unkeyed children from the end, so a message appearing would re-create the
+            // input (losing the focus and what the user was typing) instead of updating it.
+            { note.unwrap_or_default() }
+            { error.unwrap_or_default() }
         </div>
     }
 }

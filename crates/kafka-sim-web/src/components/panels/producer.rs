@@ -6,7 +6,7 @@ use kafka_sim::session::Command;
 use kafka_sim::view::ProducerView;
 use yew::prelude::*;
 
-use super::edit::{SendOutcome, key_partition, producer_change};
+use super::edit::{SendOutcome, key_partition, load_change, producer_change};
 use super::option::{ControlKind, OptionControl, emit_or_refuse};
 use crate::i18n::{Key, Lang, msg, t};
 
@@ -94,6 +94,13 @@ pub fn ProducerPanel(props: &ProducerPanelProps) -> Html {
             },
         )
     };
+    let load_submit = {
+        let producer = p.name.clone();
+        let on_command = props.on_command.clone();
+        use_callback(producer, move |(name, value): (String, String), producer| {
+            emit_or_refuse(load_change(producer, &name, &value), &on_command)
+        })
+    };
     let options = PRODUCER_OPTIONS.iter().map(|&name| {
         html! {
             <OptionControl key={name} dom_id={format!("producer-{}-{name}", p.index)} name={name}
@@ -122,25 +129,29 @@ pub fn ProducerPanel(props: &ProducerPanelProps) -> Html {
                 <legend>{ t(lang, Key::Options) }</legend>
                 { for options }
             </fieldset>
-            <fieldset class="load">
+            <fieldset class="opts load">
                 <legend>{ t(lang, Key::Load) }</legend>
-                <dl class="kv">
-                    <dt>{ t(lang, Key::SendRate) }</dt><dd>{ format!("{}", p.rate) }</dd>
-                    <dt>{ t(lang, Key::KeyPattern) }</dt><dd><code>{ p.keys.clone() }</code></dd>
-                </dl>
-                <p class="opt-note">{ t(lang, Key::SetByScenario) }</p>
+                <p class="opt-note">{ t(lang, Key::LoadRestarts) }</p>
+                <OptionControl dom_id={format!("producer-{}-send-rate", p.index)} name="send-rate"
+                               value={format!("{}", p.rate)} kind={ControlKind::Number} {lang}
+                               submit={load_submit.clone()} />
+                <OptionControl dom_id={format!("producer-{}-key-pattern", p.index)} name="key-pattern"
+                               value={p.keys.clone()} kind={ControlKind::Text(vec![
+                                   AttrValue::Static("reserve-{n}"), AttrValue::Static("none"),
+                               ])} {lang} submit={load_submit} />
             </fieldset>
             <section class="stats" aria-label={t(lang, Key::Statistics)}>
                 <h4>{ t(lang, Key::Statistics) }</h4>
                 <dl class="kv stats-grid">
-                    <dt>{ t(lang, Key::RecordsSent) }</dt><dd data-stat="sent">{ msg::count(s.sent) }</dd>
-                    <dt>{ t(lang, Key::RecordsAcked) }</dt><dd data-stat="acked">{ msg::count(s.acked) }</dd>
+                    <dt>{ t(lang, Key::SentByApp) }</dt><dd data-stat="sent">{ msg::count(s.sent) }</dd>
+                    <dt>{ t(lang, Key::AckedByClient) }</dt><dd data-stat="acked">{ msg::count(s.acked) }</dd>
                     <dt>{ t(lang, Key::StatFailed) }</dt><dd data-stat="failed">{ msg::count(s.failed) }</dd>
                     <dt>{ t(lang, Key::StatRetries) }</dt><dd data-stat="retries">{ msg::count(s.retries) }</dd>
                     <dt>{ t(lang, Key::P50Latency) }</dt><dd data-stat="p50">{ ms(p.latency_p50_ms) }</dd>
                     <dt>{ t(lang, Key::P99Latency) }</dt><dd data-stat="p99">{ ms(p.latency_p99_ms) }</dd>
                 </dl>
                 { for errors }
+                <p class="opt-note stats-note">{ t(lang, Key::ProducerStatsNote) }</p>
             </section>
             <SendRecordForm producer={p.clone()} partitions={props.partitions} sent={props.sent.clone()}
                             {lang} on_command={props.on_command.clone()} />

@@ -20,6 +20,7 @@ use crate::producer::accumulator::key_value_headers_size;
 use crate::producer::sender::{Completion, Outcome, Producer};
 use crate::record::{ProducerRef, RecordId, TopicPartition};
 use crate::rng::SimRng;
+use crate::scenario::KeyTemplate;
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
 use crate::time::SimTime;
 use serde::Serialize;
@@ -84,6 +85,28 @@ impl ProducerNode {
         self.drive(now, ctx);
     }
 
+    /// Starts a restart that changes the application's load: `rate` records per second with keys
+    /// from `keys` (the configuration stays as it is, or as a restart in progress brings it).
+    pub fn restart_with_load(
+        &mut self,
+        now: SimTime,
+        rate: f64,
+        keys: KeyTemplate,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        let config = self.next_config().clone();
+        self.restarting_load = Some(Box::new((rate, keys)));
+        self.restart_with(now, config, ctx);
+    }
+
+    /// The load (records per second, key pattern) in effect once any restart in progress completes.
+    pub fn next_load(&self) -> (f64, &KeyTemplate) {
+        match self.restarting_load.as_deref() {
+            Some((rate, keys)) => (*rate, keys),
+            None => (self.setup.rate, &self.setup.keys),
+        }
+    }
+
     /// The configuration in effect once any restart in progress completes.
     pub fn next_config(&self) -> &ProducerConfig {
         self.restarting.as_deref().unwrap_or(&self.setup.config)
@@ -113,13 +136,31 @@ impl ProducerNode {
             return;
         };
         let config = *config;
+        let mut changed = changed_settings(&self.setup.config, &config);
+        if let Some(load) = self.restarting_load.take() {
+            let (rate, keys) = *load;
+            let mut load_changes = Vec::new();
+            if rate != self.setup.rate {
+                load_changes.push(format!("rate={rate} records/s (was {})", self.setup.rate));
+            }
+            if keys != self.setup.keys {
+                load_changes.push(format!("keys={keys} (was {})", self.setup.keys));
+            }
+            if !load_changes.is_empty() {
+                changed = if changed == NO_CHANGE {
+                    load_changes.join(", ")
+                } else {
+                    format!("{changed}, {}", load_changes.join(", "))
+                };
+            }
+            self.setup.rate = rate;
+            self.setup.keys = keys;
+            self.tick = super::tick_for(rate);
+        }
         ctx.record(ClusterEvent::ProducerLog {
             producer: self.index,
             level: "INFO",
-            message: format!(
-                "The application restarted the producer with its new configuration ({})",
-                changed_settings(&self.setup.config, &config)
-            ),
+            message: format!("The application restarted the producer with its new configuration ({changed})"),
         });
         let rng = SimRng::new(ctx.rng().next_u64());
         let mut producer = Producer::new(&config, rng);
@@ -225,6 +266,9 @@ impl ProducerNode {
     }
 }
 
+/// What [`changed_settings`] says when nothing changed.
+const NO_CHANGE: &str = "no setting changed";
+
 /// `name=new (was old)` for each setting that differs, Kafka names, comma-separated.
 fn changed_settings(old: &ProducerConfig, new: &ProducerConfig) -> String {
     let mut out: Vec<String> = Vec::new();
@@ -243,7 +287,7 @@ fn changed_settings(old: &ProducerConfig, new: &ProducerConfig) -> String {
         }
     }
     if out.is_empty() {
-        "no setting changed".into()
+        NO_CHANGE.into()
     } else {
         out.join(", ")
     }
