@@ -38,6 +38,7 @@ pub mod sim;
 pub mod sort;
 pub mod swarm;
 pub mod time;
+pub mod tomlish;
 pub mod view;
 
 pub use error_code::ErrorCode;

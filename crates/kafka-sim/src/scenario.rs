@@ -227,7 +227,8 @@ impl Scenario {
                 limit: MAX_SCENARIO_BYTES,
             });
         }
-        let raw: build::RawScenario = toml::from_str(text).map_err(|e| ScenarioError::from_toml(text, &e))?;
+        let raw: build::RawScenario =
+            crate::tomlish::from_str(text).map_err(|e| ScenarioError::from_toml(text, &e))?;
         raw.build()
     }
 

@@ -86,17 +86,18 @@ impl ScenarioError {
         }
     }
 
-    /// Turns the TOML crate's error into a [`ScenarioError::Syntax`], naming the table of an unknown or
+    /// Turns the TOML parser's error into a [`ScenarioError::Syntax`], naming the table of an unknown or
     /// missing key (best effort: the nearest `[table]` header above the error).
-    pub(crate) fn from_toml(text: &str, e: &toml::de::Error) -> ScenarioError {
+    pub(crate) fn from_toml(text: &str, e: &crate::tomlish::Error) -> ScenarioError {
         let mut message = e.message().trim_end().to_owned();
         let (mut line, mut column) = (None, None);
         if let Some(span) = e.span() {
+            let (l, c) = span.line_column(text);
+            (line, column) = (Some(l), Some(c));
+            // A span is always at a character boundary; `get` keeps a wrong one from panicking.
             let start = span.start.min(text.len());
             let before = text.get(..start).unwrap_or("");
-            line = Some(before.matches('\n').count() + 1);
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            column = Some(before.get(line_start..).map_or(0, |s| s.chars().count()) + 1);
             // The error's line: a key (unknown field) or a table header (missing field). A key inside an
             // inline table or after a dotted prefix does not start its line: its table is not named.
             let line_end = text
