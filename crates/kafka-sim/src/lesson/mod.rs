@@ -146,7 +146,13 @@ pub struct LessonError {
 
 /// Reads TOML through the crate's scenario reader (the one place this module touches it).
 fn read_toml<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())
+    crate::tomlish::from_str(text).map_err(|e| match e.span() {
+        Some(span) => {
+            let (line, column) = span.line_column(text);
+            format!("TOML parse error at line {line}, column {column}: {}", e.message())
+        }
+        None => format!("TOML parse error: {}", e.message()),
+    })
 }
 
 #[derive(Deserialize)]
