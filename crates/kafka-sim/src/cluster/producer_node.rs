@@ -232,6 +232,24 @@ impl ProducerNode {
         }
     }
 
+    /// Asks for a metadata update at the next send loop (`Metadata.requestUpdate`), as a client does
+    /// when its metadata may be stale (the simulation's stand-in for the `metadata.max.age.ms` refresh
+    /// after partitions were added to the topic).
+    pub fn request_metadata_update(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.producer.metadata_mut().request_update();
+        self.drive(now, ctx);
+    }
+
+    /// The partition count the partitioner uses (the topic's, as the producer's metadata knows it).
+    pub fn num_partitions(&self) -> i32 {
+        self.num_partitions
+    }
+
+    /// The topic it writes to.
+    pub fn topic(&self) -> TopicIdx {
+        self.topic
+    }
+
     /// The setup it was built from.
     pub fn setup(&self) -> &ProducerSetup {
         &self.setup
@@ -329,6 +347,10 @@ impl ProducerNode {
                 for (tp, leader, epoch) in partitions {
                     if tp.topic != self.topic {
                         continue;
+                    }
+                    // Partitions added to the topic: the partitioner hashes over the new count.
+                    if tp.partition >= self.num_partitions {
+                        self.num_partitions = tp.partition.saturating_add(1);
                     }
                     if md.partition(tp).is_none_or(|p| p.epoch.0 <= epoch) {
                         md.set_leader(tp, leader, LeaderEpoch(epoch));

@@ -63,8 +63,13 @@ nothing new came for 2 simulated seconds, as if Ctrl-C had been pressed.
 - kafka-topics reads metadata from ZooKeeper's state (what the brokers' metadata caches converge to).
 - Record timestamps are the batch's creation time in simulated milliseconds; log lines print \
 simulated time as a date counted from 1970-01-01.
-- kafka-topics --delete and --alter are not simulated yet: they print Kafka's error for an \
-unsupported version (exit 1).";
+- kafka-topics --delete waits until the controller has deleted the topic everywhere (ZooKeeper \
+mode's DeleteTopics answer waits for the metadata to drop it); a replica on a dead broker keeps \
+the deletion pending, and the tool then times out after 30 simulated seconds. Deleting \
+__consumer_offsets is refused with the message of the ZooKeeper-era tool.
+- After kafka-topics --alter --partitions, producers of the topic refresh their metadata at once \
+(Kafka's clients notice at their next refresh, within metadata.max.age.ms = 5 minutes), and then \
+hash keys over the new partition count.";
 
 const HELP: &str = "\
 Kafka's command-line tools, against the simulated cluster (Kafka 3.7, ZooKeeper mode):
@@ -72,6 +77,8 @@ Kafka's command-line tools, against the simulated cluster (Kafka 3.7, ZooKeeper 
   kafka-topics --bootstrap-server localhost:9092 --list
   kafka-topics --bootstrap-server localhost:9092 --describe [--topic REGEX]
   kafka-topics --bootstrap-server localhost:9092 --create --topic T --partitions N --replication-factor R [--config k=v]
+  kafka-topics --bootstrap-server localhost:9092 --alter --topic T --partitions N
+  kafka-topics --bootstrap-server localhost:9092 --delete --topic T
   kafka-console-producer --bootstrap-server localhost:9092 --topic T [--property parse.key=true --property key.separator=:]
       (then one record a line; a line ^D ends it)
   kafka-console-consumer --bootstrap-server localhost:9092 --topic T [--from-beginning] [--group G]

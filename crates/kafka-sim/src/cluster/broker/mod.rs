@@ -14,6 +14,7 @@ mod fetcher;
 mod group;
 mod produce;
 mod replica_manager;
+mod topic_deletion;
 
 pub use replica_manager::{HostedPartition, ReplicaRole, direct_batch};
 
@@ -94,6 +95,8 @@ pub struct BrokerNode {
     groups: group::GroupHost,
     /// Read-only settings changed in `server.properties`, applied at the next start.
     next_settings: Option<ReplicationSettings>,
+    /// Topics whose partitions a StopReplica (delete) removed here.
+    deleted_topics: std::collections::BTreeSet<crate::record::TopicIdx>,
 }
 
 impl BrokerNode {
@@ -136,6 +139,7 @@ impl BrokerNode {
             produce: produce::ProduceState::default(),
             groups: group::GroupHost::new(Default::default()),
             next_settings: None,
+            deleted_topics: std::collections::BTreeSet::new(),
         }
     }
 
@@ -394,6 +398,16 @@ impl BrokerNode {
                 );
                 self.role = Some(role);
             }
+            ClusterMsg::ZkTopicDeletions { epoch, topics } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_topic_deletions(&topics, ctx);
+                }
+            }
+            ClusterMsg::ZkPartitionsChanged { epoch, topic } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_partitions_changed(topic, ctx);
+                }
+            }
             ClusterMsg::ZkTopicsChanged { epoch, topics } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
                     role.on_topics_changed(topics, ctx);
@@ -525,6 +539,20 @@ impl BrokerNode {
                 topic,
                 leaders,
             } => self.on_offsets_topic_metadata(controller_epoch, topic, leaders),
+            ClusterMsg::StopReplica {
+                controller_epoch,
+                partitions,
+                delete,
+            } => self.on_stop_replica(now, from, controller_epoch, partitions, delete, ctx),
+            ClusterMsg::StopReplicaResponse {
+                broker_id,
+                partitions,
+                ..
+            } => {
+                if let Some(role) = self.role.as_mut() {
+                    role.on_stop_replica_response(broker_id, &partitions, ctx);
+                }
+            }
             _ => {}
         }
     }
