@@ -272,3 +272,91 @@ fn replicas_of(line: &str) -> &str {
         .find_map(|f| f.strip_prefix("Replicas: "))
         .unwrap_or("")
 }
+
+/// A keyed producer and a group of two on `reserve` (3 partitions).
+const GROUP_SCENARIO: &str = r#"
+seed = 42
+duration = "60s"
+
+[cluster]
+brokers = 3
+
+[cluster.config]
+"offsets.topic.replication.factor" = 3
+"group.initial.rebalance.delay.ms" = 0
+
+[[topics]]
+name = "reserve"
+partitions = 3
+replication_factor = 3
+
+[[producers]]
+name = "reservation-service"
+topic = "reserve"
+rate = 50
+keys = "reserve-{n}"
+value = "v{n}"
+
+[[consumer_groups]]
+"group.id" = "g"
+topics = ["reserve"]
+members = 2
+
+[consumer_groups.config]
+"auto.offset.reset" = "earliest"
+"#;
+
+#[test]
+fn the_group_rebalances_over_added_partitions_and_the_producer_writes_to_them() {
+    let scenario = kafka_sim::scenario::Scenario::from_toml_str(GROUP_SCENARIO).expect("valid");
+    let mut sim = Simulation::new(scenario.sim_spec()).expect("valid spec");
+    sim.run_until(SimTime::from_secs(15));
+    let assigned = |sim: &Simulation| -> usize {
+        (sim.member_views(0).iter())
+            .map(|(_, _, v)| v.assigned.len())
+            .sum()
+    };
+    assert_eq!(assigned(&sim), 3);
+    let mut sh = Shell::new(1);
+    let o = run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --alter --topic reserve --partitions 5"),
+    );
+    assert_eq!(o.exit, Some(0), "{o:?}");
+    // The consumers' log lines from here on (the trace keeps only its latest entries).
+    let mut logs: Vec<String> = Vec::new();
+    let mut seen = sim.now();
+    let end = sim.now() + SimTime::from_secs(15);
+    while sim.now() < end {
+        sim.run_until(sim.now() + SimTime::from_millis(100));
+        for e in sim.trace().entries().filter(|e| e.at > seen) {
+            if let kafka_sim::kernel::TraceEvent::Node {
+                event: kafka_sim::cluster::ClusterEvent::Consumer { message, .. },
+                ..
+            } = &e.event
+            {
+                logs.push(message.clone());
+            }
+        }
+        seen = sim.now();
+    }
+    // The leader saw the metadata change, rejoined, and the 5 partitions are split 3 + 2.
+    assert_eq!(assigned(&sim), 5);
+    assert!(
+        logs.iter().any(|m| m.contains(
+            "Request joining group due to: cached metadata has changed from {reserve=3} at the beginning of the rebalance to {reserve=5}"
+        )),
+        "{logs:#?}"
+    );
+    // Keyed records reach the new partitions, the group reads them, and nothing is lost.
+    let p4 = kafka_sim::record::TopicPartition {
+        topic: kafka_sim::record::TopicIdx(0),
+        partition: 4,
+    };
+    assert!(sim.high_watermark_of(p4) > 0);
+    let report = sim.durability_report();
+    assert!(report.is_clean(), "{report:?}");
+    let delivery = sim.delivery_report(0).expect("group 0");
+    assert_eq!(delivery.skipped, 0, "{delivery:?}");
+}

@@ -67,9 +67,11 @@ simulated time as a date counted from 1970-01-01.
 mode's DeleteTopics answer waits for the metadata to drop it); a replica on a dead broker keeps \
 the deletion pending, and the tool then times out after 30 simulated seconds. Deleting \
 __consumer_offsets is refused with the message of the ZooKeeper-era tool.
-- After kafka-topics --alter --partitions, producers of the topic refresh their metadata at once \
-(Kafka's clients notice at their next refresh, within metadata.max.age.ms = 5 minutes), and then \
-hash keys over the new partition count.";
+- After kafka-topics --alter --partitions, producers and consumers of the topic refresh their \
+metadata at once (Kafka's clients notice at their next refresh, within metadata.max.age.ms = 5 \
+minutes). Producers then hash keys over the new partition count; the group leader sees the \
+metadata change and rejoins, so the group rebalances over the new partitions. Its log line prints \
+the metadata snapshots without their version numbers.";
 
 const HELP: &str = "\
 Kafka's command-line tools, against the simulated cluster (Kafka 3.7, ZooKeeper mode):

@@ -256,7 +256,7 @@ fn alter(
     }
     sim.run_until(sim.now() + sim.spec().latency);
     for t in topics {
-        sim.refresh_producer_metadata(t);
+        sim.refresh_client_metadata(t);
     }
     let mut out = out;
     out.exit = Some(0);

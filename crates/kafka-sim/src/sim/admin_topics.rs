@@ -117,12 +117,26 @@ impl Simulation {
         Ok(())
     }
 
-    /// Every producer writing to `name` asks for a metadata update (they learn the topic's new
-    /// partitions; see `shell::DIFFERENCES` on the timing).
-    pub fn refresh_producer_metadata(&mut self, name: &str) {
+    /// Every producer writing to `name` and every consumer subscribed to it asks for a metadata
+    /// update (they learn the topic's new partitions; see `shell::DIFFERENCES` on the timing).
+    pub fn refresh_client_metadata(&mut self, name: &str) {
         let Some(idx) = self.topic_idx_of(name) else {
             return;
         };
+        let consumers: Vec<crate::ids::NodeId> = (self.kernel.nodes())
+            .filter(|(_, n)| {
+                n.as_consumer()
+                    .is_some_and(|c| c.consumer().setup().topics.iter().any(|t| t.idx == idx))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for id in consumers {
+            self.kernel.poke(id, |n, now, ctx| {
+                if let ClusterNode::Consumer(c) = n {
+                    c.request_metadata_update(now, ctx);
+                }
+            });
+        }
         for id in self.producer_nodes().to_vec() {
             self.kernel.poke(id, |n, now, ctx| {
                 if let ClusterNode::Producer(p) = n
