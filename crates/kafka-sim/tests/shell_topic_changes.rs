@@ -82,6 +82,17 @@ fn delete_removes_the_topic_from_every_broker_and_prints_nothing() {
             "broker {b} still hosts a partition of doomed"
         );
     }
+    // The event log narrates it.
+    let bounds = sim.event_log_bounds();
+    let lines: Vec<String> = (sim.event_log_range(bounds).iter())
+        .map(|e| e.narration.english())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "topic doomed deleted: every replica's log is gone"),
+        "{lines:#?}"
+    );
     // The deleted topic's records are explained, not lost.
     let report = sim.durability_report();
     assert_eq!(report.acked_lost, 0, "{report:?}");
@@ -359,4 +370,56 @@ fn the_group_rebalances_over_added_partitions_and_the_producer_writes_to_them() 
     assert!(report.is_clean(), "{report:?}");
     let delivery = sim.delivery_report(0).expect("group 0");
     assert_eq!(delivery.skipped, 0, "{delivery:?}");
+}
+
+#[test]
+fn topics_created_while_running_are_ordinary_in_the_views_and_deleted_ones_vanish() {
+    let (mut sim, mut sh) = seed_cluster();
+    run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --create --topic orders --partitions 2 --replication-factor 2"),
+    );
+    run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-console-consumer {BS} --topic orders --group g --timeout-ms 500"),
+    );
+    let view = sim.view();
+    let rows = |v: &kafka_sim::view::SimView, t: &str| -> Vec<bool> {
+        (v.partitions.iter())
+            .filter(|p| p.topic == t)
+            .map(|p| p.internal)
+            .collect()
+    };
+    assert_eq!(rows(&view, "orders"), [false, false]);
+    assert!(rows(&view, "__consumer_offsets").iter().all(|i| *i));
+    assert!(!rows(&view, "__consumer_offsets").is_empty());
+    let replicas_of = |v: &kafka_sim::view::SimView, t: &str| -> usize {
+        (v.brokers.iter())
+            .flat_map(|b| b.replicas.iter())
+            .filter(|r| r.topic == t)
+            .count()
+    };
+    assert_eq!(
+        replicas_of(&view, "orders"),
+        4,
+        "the cluster picture shows its replicas"
+    );
+    let settings = view.settings.expect("settings");
+    let names: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["reserve", "orders"]);
+
+    run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --delete --topic orders"),
+    );
+    let view = sim.view();
+    assert!(rows(&view, "orders").is_empty());
+    assert_eq!(replicas_of(&view, "orders"), 0);
+    let names: Vec<String> = (view.settings.expect("settings").topics.iter())
+        .map(|t| t.name.clone())
+        .collect();
+    assert_eq!(names, ["reserve"]);
 }
