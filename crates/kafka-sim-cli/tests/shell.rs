@@ -49,3 +49,28 @@ fn the_default_cluster_is_the_seeds() {
         "{stdout}"
     );
 }
+
+#[test]
+fn echo_keeps_output_without_a_final_newline_off_the_next_line() {
+    let script = "\
+kafka-console-producer --bootstrap-server localhost:9092 --topic reserve
+a
+^D
+kafka-console-consumer --bootstrap-server localhost:9092 --topic reserve --from-beginning --max-messages 1 --property line.separator=;
+kafka-topics --bootstrap-server localhost:9092 --list --exclude-internal
+";
+    let out = kafka_sim(&["shell", "--echo"], script);
+    let stdout = text(&out.stdout);
+    // The record ends with `;`, not a newline: the echo adds one before the next prompt.
+    assert!(
+        stdout.contains(
+            ";\n$ kafka-topics --bootstrap-server localhost:9092 --list --exclude-internal\nreserve\n"
+        ),
+        "{stdout}"
+    );
+    let o = kafka_sim(&["shell"], script);
+    assert!(
+        text(&o.stdout).contains(";reserve\n"),
+        "without --echo the bytes are the tool's"
+    );
+}
