@@ -10,6 +10,7 @@
 //!
 //! Differences from the real tools are listed in [`DIFFERENCES`].
 
+mod console_member;
 mod consumer;
 mod groups;
 pub mod net;
@@ -55,9 +56,13 @@ pub const COMMANDS: [&str; 4] = [
 
 /// Where the simulated tools knowingly differ from Kafka's.
 pub const DIFFERENCES: &str = "\
-- The console consumer reads with the topic's partitions assigned to it (it sends ListOffsets, \
-OffsetFetch, Fetch and OffsetCommit through the simulated brokers) instead of joining the group \
-with JoinGroup/SyncGroup, so it does not appear as a member in kafka-consumer-groups --describe.
+- The console consumer joins its group for real (JoinGroup, SyncGroup with the leader's range \
+assignment, Heartbeat every 3 s, LeaveGroup at exit) and reads only what it is assigned. A \
+command runs to completion before the next line is read, so kafka-consumer-groups cannot be run \
+while it reads: afterwards the group is listed (Empty, with the offsets it committed). Its \
+heartbeat, rejoin and commits happen between fetches (the real consumer's heartbeat thread runs \
+alongside); when the group rebalances it commits (if auto-committing), rejoins and reads its new \
+partitions from their committed offsets.
 - Without --max-messages or --timeout-ms the console consumer stops once it has read everything and \
 nothing new came for 2 simulated seconds, as if Ctrl-C had been pressed.
 - kafka-topics reads metadata from ZooKeeper's state (what the brokers' metadata caches converge to).
