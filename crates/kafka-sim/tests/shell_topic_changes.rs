@@ -423,3 +423,51 @@ fn topics_created_while_running_are_ordinary_in_the_views_and_deleted_ones_vanis
         .collect();
     assert_eq!(names, ["reserve"]);
 }
+
+#[test]
+fn a_dead_replica_keeps_the_deletion_pending_until_its_broker_is_back() {
+    use kafka_sim::ids::NodeId;
+    use kafka_sim::kernel::fault::Fault;
+    let (mut sim, mut sh) = seed_cluster();
+    run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --create --topic slow --partitions 1 --replication-factor 3"),
+    );
+    sim.inject(Fault::Crash(NodeId(3)));
+    let o = run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --delete --topic slow"),
+    );
+    assert_eq!(
+        o.stdout,
+        "Error while executing topic command : The request timed out.\n"
+    );
+    assert_eq!(o.exit, Some(1));
+    // Still listed, marked for deletion.
+    let o = run(
+        &mut sim,
+        &mut sh,
+        &format!("kafka-topics {BS} --describe --topic slow"),
+    );
+    let first = o.stdout.lines().next().unwrap_or_default().to_string();
+    assert!(first.ends_with("\tConfigs: \tMarkedForDeletion: true"), "{first}");
+    assert!(
+        o.stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("\tMarkedForDeletion: true"))
+    );
+    // Broker 3 comes back: it gets its StopReplica and the deletion completes.
+    sim.inject(Fault::Restart(NodeId(3)));
+    let deadline = sim.now() + SimTime::from_secs(60);
+    while sim.topic_exists("slow") {
+        assert!(sim.now() < deadline, "the deletion never completed");
+        sim.run_until(sim.now() + SimTime::from_millis(100));
+    }
+    let b3 = sim.broker(kafka_sim::ids::BrokerId(3)).expect("broker 3");
+    assert!(b3.partitions().values().all(|h| h.name != "slow-0"));
+    let o = run(&mut sim, &mut sh, &format!("kafka-topics {BS} --list"));
+    assert_eq!(o.stdout, "reserve\n");
+}

@@ -290,11 +290,16 @@ fn describe(t: &TopicDescription, p: &opts::Parsed) -> String {
     let under = p.has("under-replicated-partitions");
     let unavailable = p.has("unavailable-partitions");
     let mut s = String::new();
+    let marked = if t.marked_for_deletion {
+        "\tMarkedForDeletion: true"
+    } else {
+        ""
+    };
     if !under && !unavailable {
         let configs: Vec<String> = t.configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let rf = t.partitions.first().map_or(0, |x| x.replicas.len());
         s.push_str(&format!(
-            "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {rf}\tConfigs: {}\n",
+            "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {rf}\tConfigs: {}{marked}\n",
             t.name,
             t.topic_id,
             t.partitions.len(),
@@ -312,7 +317,7 @@ fn describe(t: &TopicDescription, p: &opts::Parsed) -> String {
             .leader
             .map_or_else(|| "none".to_string(), |b| b.0.to_string());
         s.push_str(&format!(
-            "\tTopic: {}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}\n",
+            "\tTopic: {}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}{marked}\n",
             t.name,
             part.partition,
             ids(&part.replicas),
