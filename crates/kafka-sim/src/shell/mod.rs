@@ -71,7 +71,10 @@ simulated time as a date counted from 1970-01-01.
 - kafka-topics --delete waits until the controller has deleted the topic everywhere (ZooKeeper \
 mode's DeleteTopics answer waits for the metadata to drop it); a replica on a dead broker keeps \
 the deletion pending, and the tool then times out after 30 simulated seconds. Deleting \
-__consumer_offsets is refused with the message of the ZooKeeper-era tool.
+__consumer_offsets is refused with the message of the old --zookeeper tool (\"Topic \
+__consumer_offsets is a kafka internal topic and is not allowed to be marked for deletion.\"): \
+Kafka 3.7's ZooKeeper-mode broker has no such check on DeleteTopics and would delete it, which \
+the simulated group coordinators do not survive.
 - After kafka-topics --alter --partitions, producers and consumers of the topic refresh their \
 metadata at once (Kafka's clients notice at their next refresh, within metadata.max.age.ms = 5 \
 minutes). Producers then hash keys over the new partition count; the group leader sees the \
