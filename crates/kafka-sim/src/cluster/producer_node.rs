@@ -28,7 +28,7 @@ use crate::oracle::durability::SendOutcome;
 use crate::partitioner::{PartitionChoice, StickyPartitioner, choose_partition};
 use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
-use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
+use crate::record::{ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
 use crate::scenario::{KeyTemplate, Template, TemplatePart};
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
@@ -37,6 +37,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+mod metadata;
 mod restart;
 pub use restart::{ManualRecord, ManualResult, SendOneError};
 
@@ -232,24 +233,6 @@ impl ProducerNode {
         }
     }
 
-    /// Asks for a metadata update at the next send loop (`Metadata.requestUpdate`), as a client does
-    /// when its metadata may be stale (the simulation's stand-in for the `metadata.max.age.ms` refresh
-    /// after partitions were added to the topic).
-    pub fn request_metadata_update(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
-        self.producer.metadata_mut().request_update();
-        self.drive(now, ctx);
-    }
-
-    /// The partition count the partitioner uses (the topic's, as the producer's metadata knows it).
-    pub fn num_partitions(&self) -> i32 {
-        self.num_partitions
-    }
-
-    /// The topic it writes to.
-    pub fn topic(&self) -> TopicIdx {
-        self.topic
-    }
-
     /// The setup it was built from.
     pub fn setup(&self) -> &ProducerSetup {
         &self.setup
@@ -340,24 +323,7 @@ impl ProducerNode {
                     self.producer.set_producer_id(producer_id, producer_epoch);
                 }
             }
-            ClusterMsg::MetadataResponse { partitions } => {
-                self.metadata_sent = None;
-                self.metadata_next = now + SimTime::from_millis(self.setup.config.retry_backoff_ms);
-                let md = self.producer.metadata_mut();
-                for (tp, leader, epoch) in partitions {
-                    if tp.topic != self.topic {
-                        continue;
-                    }
-                    // Partitions added to the topic: the partitioner hashes over the new count.
-                    if tp.partition >= self.num_partitions {
-                        self.num_partitions = tp.partition.saturating_add(1);
-                    }
-                    if md.partition(tp).is_none_or(|p| p.epoch.0 <= epoch) {
-                        md.set_leader(tp, leader, LeaderEpoch(epoch));
-                    }
-                }
-                md.update_completed();
-            }
+            ClusterMsg::MetadataResponse { partitions } => self.on_metadata(now, partitions),
             _ => return,
         }
         self.drive(now, ctx);

@@ -398,15 +398,8 @@ impl BrokerNode {
                 );
                 self.role = Some(role);
             }
-            ClusterMsg::ZkTopicDeletions { epoch, topics } => {
-                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
-                    role.on_topic_deletions(&topics, ctx);
-                }
-            }
-            ClusterMsg::ZkPartitionsChanged { epoch, topic } => {
-                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
-                    role.on_partitions_changed(topic, ctx);
-                }
+            msg @ (ClusterMsg::ZkTopicDeletions { .. } | ClusterMsg::ZkPartitionsChanged { .. }) => {
+                self.on_topic_watch(msg, ctx)
             }
             ClusterMsg::ZkTopicsChanged { epoch, topics } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
@@ -539,19 +532,8 @@ impl BrokerNode {
                 topic,
                 leaders,
             } => self.on_offsets_topic_metadata(controller_epoch, topic, leaders),
-            ClusterMsg::StopReplica {
-                controller_epoch,
-                partitions,
-                delete,
-            } => self.on_stop_replica(now, from, controller_epoch, partitions, delete, ctx),
-            ClusterMsg::StopReplicaResponse {
-                broker_id,
-                partitions,
-                ..
-            } => {
-                if let Some(role) = self.role.as_mut() {
-                    role.on_stop_replica_response(broker_id, &partitions, ctx);
-                }
+            msg @ (ClusterMsg::StopReplica { .. } | ClusterMsg::StopReplicaResponse { .. }) => {
+                self.on_stop_replica_msg(now, from, msg, ctx)
             }
             _ => {}
         }

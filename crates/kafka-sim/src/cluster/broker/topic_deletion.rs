@@ -12,8 +12,52 @@ use crate::record::TopicPartition;
 use crate::time::SimTime;
 
 impl BrokerNode {
+    /// ZooKeeper's `/admin/delete_topics` or partition modification watch, for the controller role.
+    pub(super) fn on_topic_watch(&mut self, msg: ClusterMsg, ctx: &mut Ctx<'_, ClusterNode>) {
+        match msg {
+            ClusterMsg::ZkTopicDeletions { epoch, topics } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_topic_deletions(&topics, ctx);
+                }
+            }
+            ClusterMsg::ZkPartitionsChanged { epoch, topic } => {
+                if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
+                    role.on_partitions_changed(topic, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A StopReplica request (to this broker) or answer (to its controller role).
+    pub(super) fn on_stop_replica_msg(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        msg: ClusterMsg,
+        ctx: &mut Ctx<'_, ClusterNode>,
+    ) {
+        match msg {
+            ClusterMsg::StopReplica {
+                controller_epoch,
+                partitions,
+                delete,
+            } => self.on_stop_replica(now, from, controller_epoch, partitions, delete, ctx),
+            ClusterMsg::StopReplicaResponse {
+                broker_id,
+                partitions,
+                ..
+            } => {
+                if let Some(role) = self.role.as_mut() {
+                    role.on_stop_replica_response(broker_id, &partitions, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A StopReplica request from the controller at `from`.
-    pub(super) fn on_stop_replica(
+    fn on_stop_replica(
         &mut self,
         now: SimTime,
         from: NodeId,
