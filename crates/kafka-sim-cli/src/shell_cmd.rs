@@ -3,7 +3,8 @@
 //! Each command's stdout and stderr go to the process's stdout and stderr; `kafka-console-producer`
 //! reads the lines after it as records until a line `^D` (or the end of input). The cluster is the
 //! scenario's (default: the seed's, `tests/scenarios/seed-reserve.toml`), started and run until its
-//! topics exist before the first command.
+//! topics exist before the first command. With `--echo` each line is echoed after the prompt, and
+//! output that does not end in a newline gets one, so the transcript stays readable.
 
 use kafka_sim::scenario::Scenario;
 use kafka_sim::shell::{Shell, ShellOutput};
@@ -69,7 +70,13 @@ pub fn run(
         sim.run_until(sim.now() + SimTime::from_millis(100));
     }
     let mut shell = Shell::new(seed);
-    let write = |o: ShellOutput, out: &mut dyn Write, err: &mut dyn Write| -> Result<(), String> {
+    let write = |mut o: ShellOutput, out: &mut dyn Write, err: &mut dyn Write| -> Result<(), String> {
+        // With --echo the transcript is read as one text (stdout and stderr usually go to the same
+        // terminal or file): output that does not end a line gets its newline, so stderr (e.g.
+        // `Processed a total of 2 messages`) and the next echoed prompt start on their own line.
+        if echo && !o.stdout.is_empty() && !o.stdout.ends_with('\n') {
+            o.stdout.push('\n');
+        }
         out.write_all(o.stdout.as_bytes()).map_err(|e| e.to_string())?;
         err.write_all(o.stderr.as_bytes()).map_err(|e| e.to_string())?;
         out.flush().map_err(|e| e.to_string())?;

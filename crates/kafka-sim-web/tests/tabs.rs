@@ -354,6 +354,8 @@ fn variant(n: &Narration) -> &'static str {
         N::BrokerRegistered { .. } => "BrokerRegistered",
         N::ControllerChanged { .. } => "ControllerChanged",
         N::TopicCreated { .. } => "TopicCreated",
+        N::TopicDeleted { .. } => "TopicDeleted",
+        N::PartitionsAdded { .. } => "PartitionsAdded",
         N::LeaderElected { .. } => "LeaderElected",
         N::IsrShrunk { .. } => "IsrShrunk",
         N::IsrExpanded { .. } => "IsrExpanded",
@@ -475,6 +477,14 @@ fn every_variant() -> Vec<Narration> {
         N::TopicCreated {
             topic: "reserve".into(),
             assignment: vec![vec![b(1), b(2), b(3)], vec![b(2), b(3), b(1)]],
+        },
+        N::TopicDeleted {
+            topic: "reserve".into(),
+        },
+        N::PartitionsAdded {
+            topic: "reserve".into(),
+            first: 3,
+            assignment: vec![vec![b(1), b(2), b(3)]],
         },
         N::ProducerFailed {
             producer: "app".into(),

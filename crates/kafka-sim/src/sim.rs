@@ -324,6 +324,7 @@ impl Simulation {
 }
 
 pub mod admin_api;
+mod admin_topics;
 mod group_api;
 mod producer_api;
 mod replication_api;

@@ -162,3 +162,78 @@ fn consumer_groups_list_describe_and_reset() {
     );
     assert_eq!(o.stdout, "\nError: Consumer group 'nope' does not exist.\n");
 }
+
+/// A keyed producer and a group `g` of two members on `reserve`.
+const GROUP_SCENARIO: &str = r#"
+seed = 42
+duration = "60s"
+
+[cluster]
+brokers = 3
+
+[cluster.config]
+"offsets.topic.replication.factor" = 3
+"group.initial.rebalance.delay.ms" = 0
+
+[[topics]]
+name = "reserve"
+partitions = 3
+replication_factor = 3
+
+[[producers]]
+name = "reservation-service"
+topic = "reserve"
+rate = 50
+keys = "reserve-{n}"
+value = "v{n}"
+
+[[consumer_groups]]
+"group.id" = "g"
+topics = ["reserve"]
+members = 2
+
+[consumer_groups.config]
+"auto.offset.reset" = "earliest"
+"#;
+
+#[test]
+fn the_console_consumer_joins_its_group_and_reads_only_its_assignment() {
+    let scenario = kafka_sim::scenario::Scenario::from_toml_str(GROUP_SCENARIO).expect("valid");
+    let mut sim = Simulation::new(scenario.sim_spec()).expect("valid spec");
+    sim.run_until(SimTime::from_secs(10));
+    let mut sh = Shell::new(3);
+    let start = sim.now();
+    let o = sh.run_line(
+        &mut sim,
+        &format!(
+            "kafka-console-consumer {BS} --topic reserve --group g --property print.partition=true --max-messages 40"
+        ),
+    );
+    assert_eq!(o.exit, Some(0));
+    assert_eq!(o.stderr, "Processed a total of 40 messages\n");
+    // A third member of g: the range assignor gives it one partition of three.
+    let mut partitions: Vec<&str> = o.stdout.lines().filter_map(|l| l.split('\t').next()).collect();
+    partitions.sort();
+    partitions.dedup();
+    assert_eq!(partitions.len(), 1, "{}", o.stdout);
+    // The coordinator saw it join (JoinGroup through the coordinator, with its client id).
+    let joined = (sim.trace().entries()).filter(|e| e.at >= start).any(|e| {
+        matches!(
+            &e.event,
+            kafka_sim::kernel::TraceEvent::Node {
+                event: kafka_sim::cluster::ClusterEvent::Group {
+                    event: kafka_sim::group::coordinator::GroupEvent::MemberJoined { group, member, .. },
+                    ..
+                },
+                ..
+            } if group == "g" && member.starts_with("console-consumer-")
+        )
+    });
+    assert!(joined, "no console-consumer member joined g");
+    // It left at close: the two scenario members share the three partitions again.
+    sim.run_until(sim.now() + SimTime::from_secs(10));
+    let assigned: usize = (sim.member_views(0).iter())
+        .map(|(_, _, v)| v.assigned.len())
+        .sum();
+    assert_eq!(assigned, 3);
+}

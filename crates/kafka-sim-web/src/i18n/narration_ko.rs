@@ -309,6 +309,20 @@ pub fn korean(n: &Narration) -> String {
         N::ControllerChanged { controller: None, .. } => {
             "등록된 브로커가 없어서 클러스터에 컨트롤러가 없다".to_string()
         }
+        N::TopicDeleted { topic } => format!("토픽 {} 삭제되었다: 모든 복제본의 로그가 지워졌다", ga(topic)),
+        N::PartitionsAdded {
+            topic,
+            first,
+            assignment,
+        } => {
+            let parts: Vec<String> = (assignment.iter().enumerate())
+                .map(|(i, r)| format!("{topic}-{} → 브로커 {}", *first as usize + i, brokers(r)))
+                .collect();
+            format!(
+                "컨트롤러가 토픽 {topic}에 파티션을 추가했다 (복제본 배치: {})",
+                parts.join(", ")
+            )
+        }
         N::TopicCreated { topic, assignment } => {
             let parts: Vec<String> = (assignment.iter().enumerate())
                 .map(|(p, r)| format!("{topic}-{p} → 브로커 {}", brokers(r)))

@@ -212,6 +212,13 @@ impl ConsumerNode {
         self.flush(now, ctx);
     }
 
+    /// Asks the consumer for a metadata update now (partitions were added to a topic; see
+    /// `shell::DIFFERENCES` on the timing).
+    pub fn request_metadata_update(&mut self, now: SimTime, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.consumer.request_metadata_update(now);
+        self.flush(now, ctx);
+    }
+
     pub(super) fn on_message(
         &mut self,
         now: SimTime,

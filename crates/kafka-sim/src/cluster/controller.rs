@@ -35,6 +35,7 @@ use held::{DeferredAlter, Held, HeldUntilWritten};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod alter;
+mod topics;
 
 /// The controller role: its epoch, the controller context and the topics.
 #[derive(Clone, Debug)]
@@ -55,6 +56,9 @@ pub struct ControllerRole {
     /// partition: a retry replaces the request it retries).
     deferred_alters: Vec<DeferredAlter>,
     next_request: u64,
+    /// Topics being deleted (`TopicDeletionManager`): the replicas whose StopReplica (delete) has
+    /// not been answered yet.
+    deleting: BTreeMap<crate::record::TopicIdx, BTreeSet<BrokerId>>,
 }
 
 impl ControllerRole {
@@ -108,6 +112,7 @@ impl ControllerRole {
             held: BTreeMap::new(),
             deferred_alters: Vec::new(),
             next_request: 0,
+            deleting: BTreeMap::new(),
         };
         let mut out = role.state.on_controller_failover(me, epoch);
         // `ReplicaStateMachine.startup`: every live replica gets its partition's state.
@@ -179,6 +184,7 @@ impl ControllerRole {
             let out = self.state.on_broker_startup(*b);
             self.apply(out, ctx);
         }
+        self.resume_deletions(ctx);
         self.create_pending_topics(ctx);
     }
 

@@ -185,4 +185,20 @@ pub enum ClusterEvent {
         /// What happened.
         event: GroupEvent,
     },
+    /// The controller finished deleting a topic (every replica's log deleted, its znodes removed).
+    TopicDeleted {
+        /// The topic.
+        name: String,
+        /// Its index.
+        topic: crate::record::TopicIdx,
+    },
+    /// The controller created partitions added to a topic (`kafka-topics --alter --partitions`).
+    PartitionsAdded {
+        /// The topic.
+        name: String,
+        /// The first new partition.
+        first: i32,
+        /// The new partitions' replicas, in partition order.
+        assignment: Vec<Vec<BrokerId>>,
+    },
 }

@@ -20,6 +20,7 @@ pub mod consumer_node;
 pub mod controller;
 mod controller_channel;
 pub mod events;
+mod labels;
 pub mod probe;
 pub mod producer_node;
 pub mod wire;
@@ -335,45 +336,61 @@ pub enum ClusterMsg {
         /// Per partition, its leader.
         leaders: Vec<Option<BrokerId>>,
     },
-}
-
-impl Label for ClusterMsg {
-    fn label(&self) -> &'static str {
-        match self {
-            ClusterMsg::ZkConnect { .. } => "ZkConnect",
-            ClusterMsg::ZkConnected { .. } => "ZkConnected",
-            ClusterMsg::ZkPing { .. } => "ZkPing",
-            ClusterMsg::ZkPong { .. } => "ZkPong",
-            ClusterMsg::ZkSessionExpired { .. } => "ZkSessionExpired",
-            ClusterMsg::ZkRegisterBroker { .. } => "ZkRegisterBroker",
-            ClusterMsg::ZkRegistered { .. } => "ZkRegistered",
-            ClusterMsg::ControllerChanged { .. } => "ControllerChanged",
-            ClusterMsg::ZkCloseSession { .. } => "ZkCloseSession",
-            ClusterMsg::ZkControllerContext { .. } => "ZkControllerContext",
-            ClusterMsg::ZkBrokersChanged { .. } => "ZkBrokersChanged",
-            ClusterMsg::ZkWritePartitions { .. } => "ZkWritePartitions",
-            ClusterMsg::LeaderAndIsr { .. } => "LeaderAndIsr",
-            ClusterMsg::LeaderAndIsrResponse { .. } => "LeaderAndIsrResponse",
-            ClusterMsg::ZkWriteResult { .. } => "ZkWriteResult",
-            ClusterMsg::UpdateMetadata { .. } => "UpdateMetadata",
-            ClusterMsg::Fetch { .. } => "Fetch",
-            ClusterMsg::FetchResponse { .. } => "FetchResponse",
-            ClusterMsg::AlterPartition { .. } => "AlterPartition",
-            ClusterMsg::AlterPartitionResponse { .. } => "AlterPartitionResponse",
-            ClusterMsg::ControlledShutdown { .. } => "ControlledShutdown",
-            ClusterMsg::Produce { .. } => "Produce",
-            ClusterMsg::ProduceResponse { .. } => "ProduceResponse",
-            ClusterMsg::InitProducerId => "InitProducerId",
-            ClusterMsg::InitProducerIdResponse { .. } => "InitProducerIdResponse",
-            ClusterMsg::MetadataRequest => "Metadata",
-            ClusterMsg::MetadataResponse { .. } => "MetadataResponse",
-            ClusterMsg::ClientRequest { request, .. } => request.api_name(),
-            ClusterMsg::ClientResponse { response, .. } => response.api_name(),
-            ClusterMsg::ZkCreateTopic { .. } => "ZkCreateTopic",
-            ClusterMsg::ZkTopicsChanged { .. } => "ZkTopicsChanged",
-            ClusterMsg::OffsetsTopicMetadata { .. } => "OffsetsTopicMetadata",
-        }
-    }
+    /// Broker (DeleteTopics) to ZooKeeper: create `/admin/delete_topics/<name>`, marking the topic
+    /// for deletion; ZooKeeper fires the controller's watch ([`ClusterMsg::ZkTopicDeletions`]).
+    ZkDeleteTopic {
+        /// The topic's name.
+        name: String,
+    },
+    /// ZooKeeper to the controller: the `/admin/delete_topics` child watch fired.
+    ZkTopicDeletions {
+        /// The controller epoch this is meant for.
+        epoch: u32,
+        /// The topics marked for deletion.
+        topics: Vec<TopicIdx>,
+    },
+    /// Controller to broker: stop replicating these partitions and, with `delete`, delete their logs
+    /// (the `TopicDeletionManager`'s `ReplicaDeletionStarted`).
+    StopReplica {
+        /// The controller's epoch.
+        controller_epoch: u32,
+        /// The partitions.
+        partitions: Vec<TopicPartition>,
+        /// Whether to delete the logs.
+        delete: bool,
+    },
+    /// Broker to controller: the answer to a StopReplica.
+    StopReplicaResponse {
+        /// The controller epoch of the request.
+        controller_epoch: u32,
+        /// The answering broker.
+        broker_id: BrokerId,
+        /// The partitions stopped (and deleted).
+        partitions: Vec<TopicPartition>,
+    },
+    /// Controller to ZooKeeper: the deletion finished; remove `/brokers/topics/<name>`, its
+    /// `/config/topics` znode, its partition states and `/admin/delete_topics/<name>`.
+    ZkTopicDeleted {
+        /// The writer's controller epoch.
+        epoch: u32,
+        /// The topic.
+        topic: TopicIdx,
+    },
+    /// Broker (CreatePartitions) to ZooKeeper: rewrite `/brokers/topics/<name>` with the new
+    /// partitions' replicas appended (`AdminZkClient.createPartitions`).
+    ZkAddPartitions {
+        /// The topic.
+        topic: TopicIdx,
+        /// The replicas of the new partitions, in partition order after the existing ones.
+        added: Vec<Vec<BrokerId>>,
+    },
+    /// ZooKeeper to the controller: the topic's partition modification watch fired.
+    ZkPartitionsChanged {
+        /// The controller epoch this is meant for.
+        epoch: u32,
+        /// The topic as ZooKeeper now holds it (with every partition's replicas).
+        topic: TopicMeta,
+    },
 }
 
 /// The timers of the cluster's nodes.

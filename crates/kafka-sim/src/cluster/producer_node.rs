@@ -28,7 +28,7 @@ use crate::oracle::durability::SendOutcome;
 use crate::partitioner::{PartitionChoice, StickyPartitioner, choose_partition};
 use crate::producer::accumulator::{Metadata, key_value_headers_size};
 use crate::producer::sender::{Completion, Outcome, Producer};
-use crate::record::{LeaderEpoch, ProducerRef, RecordId, TopicIdx, TopicPartition};
+use crate::record::{ProducerRef, RecordId, TopicIdx, TopicPartition};
 use crate::rng::SimRng;
 use crate::scenario::{KeyTemplate, Template, TemplatePart};
 use crate::serialization::{estimate_size_in_bytes_upper_bound, serialize};
@@ -37,6 +37,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+mod metadata;
 mod restart;
 pub use restart::{ManualRecord, ManualResult, SendOneError};
 
@@ -326,20 +327,7 @@ impl ProducerNode {
                     self.producer.set_producer_id(producer_id, producer_epoch);
                 }
             }
-            ClusterMsg::MetadataResponse { partitions } => {
-                self.metadata_sent = None;
-                self.metadata_next = now + SimTime::from_millis(self.setup.config.retry_backoff_ms);
-                let md = self.producer.metadata_mut();
-                for (tp, leader, epoch) in partitions {
-                    if tp.topic != self.topic {
-                        continue;
-                    }
-                    if md.partition(tp).is_none_or(|p| p.epoch.0 <= epoch) {
-                        md.set_leader(tp, leader, LeaderEpoch(epoch));
-                    }
-                }
-                md.update_completed();
-            }
+            ClusterMsg::MetadataResponse { partitions } => self.on_metadata(now, partitions),
             _ => return,
         }
         self.drive(now, ctx);

@@ -15,10 +15,11 @@ use super::wire::TopicMeta;
 use super::{ClusterEvent, ClusterMsg, ClusterNode, ClusterTimer, SessionId};
 use crate::ids::{BrokerId, NodeId};
 use crate::kernel::Ctx;
+use crate::record::TopicIdx;
 use crate::record::TopicPartition;
 use crate::replication::controller::PartitionRegistration;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One client session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,11 @@ pub struct ZkNode {
     topics: Vec<TopicMeta>,
     /// The partition state znodes, written by the controller.
     partitions: BTreeMap<TopicPartition, PartitionRegistration>,
+    /// `/admin/delete_topics`: the topics marked for deletion.
+    deleting: BTreeSet<TopicIdx>,
+    /// One past the highest topic index ever given (a deleted topic's index is never reused: the
+    /// simulation's records and oracles are keyed by it, as Kafka's are by the topic id).
+    next_topic_idx: u32,
 }
 
 impl ZkNode {
@@ -76,6 +82,11 @@ impl ZkNode {
     /// The topics, requested or created.
     pub fn topics(&self) -> &[TopicMeta] {
         &self.topics
+    }
+
+    /// Whether `/admin/delete_topics/<name>` exists for topic `idx` (deletion under way).
+    pub fn marked_for_deletion(&self, idx: TopicIdx) -> bool {
+        self.deleting.contains(&idx)
     }
 
     /// Writes `/config/topics/<name>` as `kafka-configs --alter` does: the topic's
@@ -278,6 +289,13 @@ impl ZkNode {
                 }
             }
             ClusterMsg::ZkCreateTopic { topic } => self.create_topic(topic, ctx),
+            ClusterMsg::ZkDeleteTopic { name } => self.mark_for_deletion(&name, ctx),
+            ClusterMsg::ZkTopicDeleted { epoch, topic } if epoch == self.controller_epoch => {
+                self.topics.retain(|t| t.idx != topic);
+                self.partitions.retain(|tp, _| tp.topic != topic);
+                self.deleting.remove(&topic);
+            }
+            ClusterMsg::ZkAddPartitions { topic, added } => self.add_partitions(topic, added, ctx),
             _ => {}
         }
     }
@@ -288,7 +306,8 @@ impl ZkNode {
         if self.topics.iter().any(|t| t.name == topic.name) {
             return;
         }
-        let next = self.topics.iter().map(|t| t.idx.0 + 1).max().unwrap_or(0);
+        let next = (self.topics.iter().map(|t| t.idx.0 + 1).max().unwrap_or(0)).max(self.next_topic_idx);
+        self.next_topic_idx = next + 1;
         topic.idx = crate::record::TopicIdx(next);
         topic.assignment = None;
         self.topics.push(topic.clone());
@@ -300,6 +319,65 @@ impl ZkNode {
             let msg = ClusterMsg::ZkTopicsChanged {
                 epoch: self.controller_epoch,
                 topics: vec![topic],
+            };
+            ctx.send(node, msg);
+        }
+    }
+
+    /// The controller's node, if there is a registered controller.
+    fn controller_node(&self) -> Option<NodeId> {
+        (self.controller)
+            .and_then(|c| self.brokers.get(&c))
+            .map(|(_, n)| *n)
+    }
+
+    /// Creates `/admin/delete_topics/<name>` (a created topic, not already marked) and fires the
+    /// controller's watch.
+    fn mark_for_deletion(&mut self, name: &str, ctx: &mut Ctx<'_, ClusterNode>) {
+        let Some(idx) = (self.topics.iter())
+            .find(|t| t.name == name && t.assignment.is_some())
+            .map(|t| t.idx)
+        else {
+            return;
+        };
+        if self.deleting.insert(idx) {
+            self.notify_deletions(ctx);
+        }
+    }
+
+    /// The `/admin/delete_topics` child watch: every topic marked, to the controller.
+    fn notify_deletions(&self, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.deleting.is_empty() {
+            return;
+        }
+        if let Some(node) = self.controller_node() {
+            let msg = ClusterMsg::ZkTopicDeletions {
+                epoch: self.controller_epoch,
+                topics: self.deleting.iter().copied().collect(),
+            };
+            ctx.send(node, msg);
+        }
+    }
+
+    /// Appends the new partitions' replicas to `/brokers/topics/<name>` and fires the controller's
+    /// partition modification watch. A topic marked for deletion is left alone.
+    fn add_partitions(&mut self, idx: TopicIdx, added: Vec<Vec<BrokerId>>, ctx: &mut Ctx<'_, ClusterNode>) {
+        if self.deleting.contains(&idx) || added.is_empty() {
+            return;
+        }
+        let Some(t) = self.topics.iter_mut().find(|t| t.idx == idx) else {
+            return;
+        };
+        let Some(assignment) = t.assignment.as_mut() else {
+            return;
+        };
+        assignment.extend(added);
+        t.partitions = u32::try_from(assignment.len()).unwrap_or(u32::MAX);
+        let topic = t.clone();
+        if let Some(node) = self.controller_node() {
+            let msg = ClusterMsg::ZkPartitionsChanged {
+                epoch: self.controller_epoch,
+                topic,
             };
             ctx.send(node, msg);
         }
@@ -344,6 +422,7 @@ impl ZkNode {
             ctx.send(node, ClusterMsg::ControllerChanged { controller, epoch });
             if is_controller {
                 ctx.send(node, self.controller_context());
+                self.notify_deletions(ctx);
             }
         } else if is_controller && brokers_version < self.brokers_version {
             self.notify_brokers_changed(ctx);
@@ -418,6 +497,7 @@ impl ZkNode {
         // The new controller reads its context: brokers, topics, partition states.
         if let Some(node) = controller.and_then(|c| self.brokers.get(&c)).map(|(_, n)| *n) {
             ctx.send(node, self.controller_context());
+            self.notify_deletions(ctx);
         }
     }
 }

@@ -221,6 +221,18 @@ pub struct ProducerLatency {
     pub latency_ms: LatencySummary,
 }
 
+/// The records of a deleted topic, which the check leaves out: deleting a topic removes its
+/// records on purpose, so they are not lost acknowledged writes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedTopicRecords {
+    /// The topic's name.
+    pub topic: String,
+    /// When the deletion completed, in simulated milliseconds.
+    pub at_ms: u64,
+    /// How many records sent to it were left out.
+    pub records: u64,
+}
+
 /// What [`DurabilityOracle::check`] found (see the module documentation for the definitions).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DurabilityReport {
@@ -264,6 +276,9 @@ pub struct DurabilityReport {
     pub findings_capped: bool,
     /// Latency per producer, in producer order.
     pub latency: Vec<ProducerLatency>,
+    /// Deleted topics whose records were left out of the check (explained, never findings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_topics: Vec<DeletedTopicRecords>,
 }
 
 impl DurabilityReport {
@@ -307,6 +322,8 @@ pub struct DurabilityOracle {
     latency: Vec<LatencyHistogram>,
     /// Per producer: the largest running number seen, plus one, and how many records were seen.
     extent: Vec<(u64, u64)>,
+    /// Deleted topics: their records are left out of the check.
+    deleted: BTreeMap<TopicIdx, DeletedTopicRecords>,
 }
 
 impl DurabilityOracle {
@@ -351,6 +368,10 @@ impl DurabilityOracle {
     /// `records` were handed to the producer for `tp` (each record is reported sent once, however
     /// many times retries write it). Only used to count sends and records that never got an outcome.
     pub fn on_send(&mut self, tp: TopicPartition, records: &Arc<[RecordId]>, _now: SimTime) {
+        if let Some(d) = self.deleted.get_mut(&tp.topic) {
+            d.records += records.len() as u64;
+            return;
+        }
         self.note_records(records);
         self.sends.push((tp, Arc::clone(records)));
     }
@@ -366,6 +387,9 @@ impl DurabilityOracle {
         sent_at: SimTime,
         now: SimTime,
     ) {
+        if self.deleted.contains_key(&tp.topic) {
+            return;
+        }
         self.note_records(records);
         if let (Some(first), false) = (records.first(), outcome == SendOutcome::Unknown) {
             let p = first.producer().0 as usize;
@@ -384,10 +408,35 @@ impl DurabilityOracle {
 
     /// A replica truncated its log.
     pub fn on_truncation(&mut self, event: TruncationEvent) {
+        if self.deleted.contains_key(&event.tp.topic) {
+            return;
+        }
         for b in &event.removed {
             self.note_records(&b.records);
         }
         self.truncations.entry(event.tp).or_default().push(event);
+    }
+
+    /// Topic `topic` (named `name`) was deleted at `at`: everything recorded about it is left out
+    /// of the check from now on, and the report lists how many records that was.
+    pub fn on_topic_deleted(&mut self, topic: TopicIdx, name: &str, at: SimTime) {
+        if self.deleted.contains_key(&topic) {
+            return;
+        }
+        let records: u64 = (self.sends.iter())
+            .filter(|(tp, _)| tp.topic == topic)
+            .map(|(_, r)| r.len() as u64)
+            .sum();
+        self.sends.retain(|(tp, _)| tp.topic != topic);
+        self.outcomes.retain(|o| o.tp.topic != topic);
+        self.truncations.retain(|tp, _| tp.topic != topic);
+        self.unclean.retain(|tp, _| tp.topic != topic);
+        let entry = DeletedTopicRecords {
+            topic: name.to_string(),
+            at_ms: at.as_millis(),
+            records,
+        };
+        self.deleted.insert(topic, entry);
     }
 
     /// An unclean leader election happened.

@@ -213,6 +213,7 @@ pub(super) fn run<'a>(
 
     crate::sort::sort_by_key(&mut cx.findings, |f| (f.kind, f.tp, f.offset, f.record));
     rep.findings = cx.findings;
+    rep.deleted_topics = oracle.deleted.values().cloned().collect();
     rep.findings_capped = cx.capped;
     rep.latency = oracle
         .latency

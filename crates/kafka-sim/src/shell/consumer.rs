@@ -1,8 +1,11 @@
 //! `kafka-console-consumer` (Kafka 3.7's `kafka.tools.ConsoleConsumer` with the
-//! `DefaultMessageFormatter`). It reads through the simulated brokers: FindCoordinator and
+//! `DefaultMessageFormatter`). It reads through the simulated brokers: with `--topic` it joins its
+//! group (`console_member`: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup), then
 //! OffsetFetch for the group's committed offsets, ListOffsets for `auto.offset.reset`, Fetch to the
-//! leaders, and OffsetCommit at close when it commits.
+//! leaders of its assigned partitions, and OffsetCommit at close when it commits. With
+//! `--partition` it reads that partition without a group.
 
+use super::console_member::Member;
 use super::net::{self, Connected};
 use super::opts::{self, OptSpec, flag, with_arg};
 use super::{ShellOutput, usage_error};
@@ -314,17 +317,28 @@ pub fn run(sim: &mut Simulation, args: &[String], rng: &mut SimRng) -> ShellOutp
         net::wait_for(sim, SimTime::from_secs(5), |s| s.topic_ready(&name));
     }
     let count = sim.topic_partition_count(&topic).unwrap_or(0);
-    let tps: Vec<TopicPartition> = (0..count as i32)
+    let mut tps: Vec<TopicPartition> = (0..count as i32)
         .filter(|p| partition.is_none_or(|want| i64::from(*p) == want))
         .filter_map(|p| sim.topic_partition(&topic, p))
         .collect();
     // Starting positions.
     let mut positions: BTreeMap<TopicPartition, i64> = BTreeMap::new();
-    let coordinator = if user_group.is_some() {
+    // `--topic` subscribes, so the consumer joins its group (`--group` or the generated one) and
+    // reads what the group's assignor gives it; `--partition` assigns, without a group.
+    let coordinator = if partition.is_none() {
         find_coordinator(sim, broker, &group)
     } else {
         None
     };
+    let mut member = None;
+    if let Some(c) = coordinator
+        && let Some((m, assigned)) = Member::join(sim, c, &group, &topic)
+    {
+        tps = (assigned.iter())
+            .filter_map(|p| sim.topic_partition(&topic, *p))
+            .collect();
+        member = Some(m);
+    }
     if let Some(o) = p.value("offset") {
         let spec = match o {
             "earliest" => Some(OffsetSpec::Earliest),
@@ -340,37 +354,12 @@ pub fn run(sim: &mut Simulation, args: &[String], rng: &mut SimRng) -> ShellOutp
             positions = list_offsets(sim, &tps, spec);
         }
     } else {
-        if let Some(c) = coordinator {
-            let named: Vec<NamedPartition> = tps
-                .iter()
-                .map(|tp| NamedPartition::new(topic.clone(), tp.partition))
-                .collect();
-            if let Some(ClientResponse::OffsetFetch { offsets, .. }) = request(
-                sim,
-                c,
-                ClientRequest::OffsetFetch {
-                    group_id: group.clone(),
-                    partitions: named,
-                },
-            ) {
-                for (np, off) in offsets.into_iter().filter(|(_, o)| *o >= 0) {
-                    if let Some(tp) = sim.topic_partition(&np.topic, np.partition) {
-                        positions.insert(tp, off);
-                    }
-                }
-            }
-        }
-        let missing: Vec<TopicPartition> = tps
-            .iter()
-            .filter(|tp| !positions.contains_key(tp))
-            .copied()
-            .collect();
         let spec = if earliest || (p.has("partition") && p.has("from-beginning")) {
             OffsetSpec::Earliest
         } else {
             OffsetSpec::Latest
         };
-        positions.extend(list_offsets(sim, &missing, spec));
+        positions = start_positions(sim, coordinator, &group, &topic, &tps, spec);
     }
     // The poll loop.
     let mut n: i64 = 0;
@@ -437,6 +426,33 @@ pub fn run(sim: &mut Simulation, args: &[String], rng: &mut SimRng) -> ShellOutp
                 }
             }
         }
+        if let (Some(m), Some(c)) = (member.as_mut(), coordinator)
+            && m.heartbeat(sim)
+        {
+            // The group is rebalancing: commit (if auto-committing), rejoin, and read the new
+            // assignment from its committed offsets (`onJoinPrepare`, EAGER revocation).
+            if auto_commit {
+                commit(sim, c, &group, &topic, &positions, Some(&*m));
+            }
+            let reason = Some("group is already rebalancing".to_string());
+            match m.rejoin(sim, reason) {
+                Some(assigned) => {
+                    tps = (assigned.iter())
+                        .filter_map(|p| sim.topic_partition(&topic, *p))
+                        .collect();
+                    let spec = if earliest {
+                        OffsetSpec::Earliest
+                    } else {
+                        OffsetSpec::Latest
+                    };
+                    positions = start_positions(sim, coordinator, &group, &topic, &tps, spec);
+                }
+                None => {
+                    tps.clear();
+                    positions.clear();
+                }
+            }
+        }
         let idle = sim.now().saturating_sub(last_record);
         match (timeout_ms, max_messages) {
             (Some(t), _) if idle >= SimTime::from_millis(t.max(0) as u64) => {
@@ -449,20 +465,75 @@ pub fn run(sim: &mut Simulation, args: &[String], rng: &mut SimRng) -> ShellOutp
         }
     }
     if auto_commit && let Some(c) = coordinator {
-        let offsets: Vec<(NamedPartition, i64)> = positions
-            .iter()
-            .map(|(tp, o)| (NamedPartition::new(topic.clone(), tp.partition), *o))
-            .collect();
-        let req = ClientRequest::OffsetCommit(OffsetCommitRequest {
-            group_id: group.clone(),
-            generation_id: -1,
-            member_id: String::new(),
-            group_instance_id: None,
-            offsets,
-        });
-        let _ = request(sim, c, req);
+        commit(sim, c, &group, &topic, &positions, member.as_ref());
+    }
+    if let Some(m) = member {
+        m.leave(sim);
     }
     finish(sim, out, n, timed_out)
+}
+
+/// Where reading `tps` starts: the group's committed offsets (OffsetFetch, with a coordinator), and
+/// ListOffsets at `reset` for partitions without one.
+fn start_positions(
+    sim: &mut Simulation,
+    coordinator: Option<BrokerId>,
+    group: &str,
+    topic: &str,
+    tps: &[TopicPartition],
+    reset: OffsetSpec,
+) -> BTreeMap<TopicPartition, i64> {
+    let mut positions = BTreeMap::new();
+    if let Some(c) = coordinator {
+        let named: Vec<NamedPartition> = tps
+            .iter()
+            .map(|tp| NamedPartition::new(topic.to_string(), tp.partition))
+            .collect();
+        if let Some(ClientResponse::OffsetFetch { offsets, .. }) = request(
+            sim,
+            c,
+            ClientRequest::OffsetFetch {
+                group_id: group.to_string(),
+                partitions: named,
+            },
+        ) {
+            for (np, off) in offsets.into_iter().filter(|(_, o)| *o >= 0) {
+                if let Some(tp) = sim.topic_partition(&np.topic, np.partition) {
+                    positions.insert(tp, off);
+                }
+            }
+        }
+    }
+    let missing: Vec<TopicPartition> = tps
+        .iter()
+        .filter(|tp| !positions.contains_key(tp))
+        .copied()
+        .collect();
+    positions.extend(list_offsets(sim, &missing, reset));
+    positions
+}
+
+/// OffsetCommit of `positions`, as the group member (or outside group management).
+fn commit(
+    sim: &mut Simulation,
+    coordinator: BrokerId,
+    group: &str,
+    topic: &str,
+    positions: &BTreeMap<TopicPartition, i64>,
+    member: Option<&Member>,
+) {
+    let offsets: Vec<(NamedPartition, i64)> = positions
+        .iter()
+        .map(|(tp, o)| (NamedPartition::new(topic.to_string(), tp.partition), *o))
+        .collect();
+    let req = ClientRequest::OffsetCommit(OffsetCommitRequest {
+        group_id: group.to_string(),
+        generation_id: member.map_or(-1, Member::generation),
+        member_id: member.map_or_else(String::new, |m| m.member_id().to_string()),
+        group_instance_id: None,
+        offsets,
+    });
+    let _ = request(sim, coordinator, req);
 }
 
 fn finish(sim: &Simulation, mut out: ShellOutput, n: i64, timed_out: bool) -> ShellOutput {

@@ -10,6 +10,7 @@
 //!
 //! Differences from the real tools are listed in [`DIFFERENCES`].
 
+mod console_member;
 mod consumer;
 mod groups;
 pub mod net;
@@ -55,16 +56,30 @@ pub const COMMANDS: [&str; 4] = [
 
 /// Where the simulated tools knowingly differ from Kafka's.
 pub const DIFFERENCES: &str = "\
-- The console consumer reads with the topic's partitions assigned to it (it sends ListOffsets, \
-OffsetFetch, Fetch and OffsetCommit through the simulated brokers) instead of joining the group \
-with JoinGroup/SyncGroup, so it does not appear as a member in kafka-consumer-groups --describe.
+- The console consumer joins its group for real (JoinGroup, SyncGroup with the leader's range \
+assignment, Heartbeat every 3 s, LeaveGroup at exit) and reads only what it is assigned. A \
+command runs to completion before the next line is read, so kafka-consumer-groups cannot be run \
+while it reads: afterwards the group is listed (Empty, with the offsets it committed). Its \
+heartbeat, rejoin and commits happen between fetches (the real consumer's heartbeat thread runs \
+alongside); when the group rebalances it commits (if auto-committing), rejoins and reads its new \
+partitions from their committed offsets.
 - Without --max-messages or --timeout-ms the console consumer stops once it has read everything and \
 nothing new came for 2 simulated seconds, as if Ctrl-C had been pressed.
 - kafka-topics reads metadata from ZooKeeper's state (what the brokers' metadata caches converge to).
 - Record timestamps are the batch's creation time in simulated milliseconds; log lines print \
 simulated time as a date counted from 1970-01-01.
-- kafka-topics --delete and --alter are not simulated yet: they print Kafka's error for an \
-unsupported version (exit 1).";
+- kafka-topics --delete waits until the controller has deleted the topic everywhere (ZooKeeper \
+mode's DeleteTopics answer waits for the metadata to drop it); a replica on a dead broker keeps \
+the deletion pending, and the tool then times out after 30 simulated seconds. Deleting \
+__consumer_offsets is refused with the message of the old --zookeeper tool (\"Topic \
+__consumer_offsets is a kafka internal topic and is not allowed to be marked for deletion.\"): \
+Kafka 3.7's ZooKeeper-mode broker has no such check on DeleteTopics and would delete it, which \
+the simulated group coordinators do not survive.
+- After kafka-topics --alter --partitions, producers and consumers of the topic refresh their \
+metadata at once (Kafka's clients notice at their next refresh, within metadata.max.age.ms = 5 \
+minutes). Producers then hash keys over the new partition count; the group leader sees the \
+metadata change and rejoins, so the group rebalances over the new partitions. Its log line prints \
+the metadata snapshots without their version numbers.";
 
 const HELP: &str = "\
 Kafka's command-line tools, against the simulated cluster (Kafka 3.7, ZooKeeper mode):
@@ -72,6 +87,8 @@ Kafka's command-line tools, against the simulated cluster (Kafka 3.7, ZooKeeper 
   kafka-topics --bootstrap-server localhost:9092 --list
   kafka-topics --bootstrap-server localhost:9092 --describe [--topic REGEX]
   kafka-topics --bootstrap-server localhost:9092 --create --topic T --partitions N --replication-factor R [--config k=v]
+  kafka-topics --bootstrap-server localhost:9092 --alter --topic T --partitions N
+  kafka-topics --bootstrap-server localhost:9092 --delete --topic T
   kafka-console-producer --bootstrap-server localhost:9092 --topic T [--property parse.key=true --property key.separator=:]
       (then one record a line; a line ^D ends it)
   kafka-console-consumer --bootstrap-server localhost:9092 --topic T [--from-beginning] [--group G]

@@ -180,17 +180,87 @@ pub fn run(sim: &mut Simulation, args: &[String]) -> ShellOutput {
     if p.has("create") {
         return create(sim, broker, &p, out);
     }
-    let what = if p.has("delete") {
-        "DeleteTopics"
+    // `ensureTopicExists`, then DeleteTopics or CreatePartitions for every matching topic.
+    let topics: Vec<String> = selected(sim).into_iter().map(|t| t.name).collect();
+    if topics.is_empty() {
+        if p.has("if-exists") {
+            out.exit = Some(0);
+            return out;
+        }
+        let t = p.value("topic").unwrap_or_default();
+        let msg = format!("Topic 'Optional[{t}]' does not exist as expected");
+        return fail(sim, out, "IllegalArgumentException", &msg);
+    }
+    let via = sim.controller().unwrap_or(broker);
+    sim.run_until(sim.now() + sim.spec().latency);
+    if p.has("delete") {
+        delete(sim, via, &topics, out)
     } else {
-        "CreatePartitions"
+        alter(sim, via, &topics, &p, out)
+    }
+}
+
+/// How long the broker holds a DeleteTopics or CreatePartitions answer for the controller to finish
+/// (the admin client's `timeoutMs`, `default.api.timeout.ms` capped by the request timeout).
+const ADMIN_OP_TIMEOUT: SimTime = SimTime::from_secs(30);
+
+/// DeleteTopics: the broker answers once the topics are gone from its metadata (ZooKeeper's
+/// `/brokers/topics` no longer lists them); prints nothing on success.
+fn delete(sim: &mut Simulation, via: BrokerId, topics: &[String], out: ShellOutput) -> ShellOutput {
+    for t in topics {
+        if let Err(e) = sim.delete_topic(via, t) {
+            return fail(sim, out, e.exception, &e.message);
+        }
+    }
+    let gone = |s: &Simulation| topics.iter().all(|t| !s.topic_exists(t));
+    if !net::wait_for(sim, ADMIN_OP_TIMEOUT, gone) {
+        return fail(sim, out, "TimeoutException", "The request timed out.");
+    }
+    sim.run_until(sim.now() + sim.spec().latency);
+    let mut out = out;
+    out.exit = Some(0);
+    out
+}
+
+/// CreatePartitions (`--alter --partitions N`): the broker answers once the controller created the
+/// new partitions; prints nothing on success.
+fn alter(
+    sim: &mut Simulation,
+    via: BrokerId,
+    topics: &[String],
+    p: &opts::Parsed,
+    out: ShellOutput,
+) -> ShellOutput {
+    let Some(value) = p.value("partitions") else {
+        // `NewPartitions.increaseTo(topic.partitions.get())` on an empty Optional.
+        return fail(sim, out, "NoSuchElementException", "No value present");
     };
-    fail(
-        sim,
-        out,
-        "UnsupportedVersionException",
-        &format!("The simulated cluster does not support {what} yet."),
-    )
+    let Ok(total) = value.parse::<i32>() else {
+        let e = format!("Cannot parse argument '{value}' of option partitions");
+        return ShellOutput::err(
+            format!("{e}\njoptsimple.OptionArgumentConversionException: {e}\n"),
+            1,
+        );
+    };
+    for t in topics {
+        if let Err(e) = sim.create_partitions(via, t, total) {
+            return fail(sim, out, e.exception, &e.message);
+        }
+    }
+    let count = u32::try_from(total).unwrap_or(0);
+    let done = |s: &Simulation| {
+        (topics.iter()).all(|t| s.topic_partition_count(t) == Some(count) && s.topic_ready(t))
+    };
+    if !net::wait_for(sim, ADMIN_OP_TIMEOUT, done) {
+        return fail(sim, out, "TimeoutException", "The request timed out.");
+    }
+    sim.run_until(sim.now() + sim.spec().latency);
+    for t in topics {
+        sim.refresh_client_metadata(t);
+    }
+    let mut out = out;
+    out.exit = Some(0);
+    out
 }
 
 /// `Error while executing topic command : MSG` on stdout and the logged exception on stderr.
@@ -199,6 +269,7 @@ fn fail(sim: &Simulation, mut out: ShellOutput, exception: &str, msg: &str) -> S
         .push_str(&format!("Error while executing topic command : {msg}\n"));
     let package = match exception {
         "IllegalArgumentException" => "java.lang",
+        "NoSuchElementException" => "java.util",
         _ => "org.apache.kafka.common.errors",
     };
     out.stderr.push_str(&net::log_line(
@@ -219,11 +290,16 @@ fn describe(t: &TopicDescription, p: &opts::Parsed) -> String {
     let under = p.has("under-replicated-partitions");
     let unavailable = p.has("unavailable-partitions");
     let mut s = String::new();
+    let marked = if t.marked_for_deletion {
+        "\tMarkedForDeletion: true"
+    } else {
+        ""
+    };
     if !under && !unavailable {
         let configs: Vec<String> = t.configs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let rf = t.partitions.first().map_or(0, |x| x.replicas.len());
         s.push_str(&format!(
-            "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {rf}\tConfigs: {}\n",
+            "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {rf}\tConfigs: {}{marked}\n",
             t.name,
             t.topic_id,
             t.partitions.len(),
@@ -241,7 +317,7 @@ fn describe(t: &TopicDescription, p: &opts::Parsed) -> String {
             .leader
             .map_or_else(|| "none".to_string(), |b| b.0.to_string());
         s.push_str(&format!(
-            "\tTopic: {}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}\n",
+            "\tTopic: {}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}{marked}\n",
             t.name,
             part.partition,
             ids(&part.replicas),

@@ -64,6 +64,8 @@ pub struct TopicDescription {
     pub configs: Vec<(String, String)>,
     /// Its partitions, by id.
     pub partitions: Vec<PartitionDescription>,
+    /// Whether it is marked for deletion (the deletion waits for a replica).
+    pub marked_for_deletion: bool,
 }
 
 /// A CreateTopics request.
@@ -279,6 +281,7 @@ impl Simulation {
                     internal,
                     configs,
                     partitions,
+                    marked_for_deletion: zk.marked_for_deletion(t.idx),
                 }
             })
             .collect();

@@ -465,7 +465,13 @@ impl Simulation {
             let Some((ti, t)) = (self.spec.topics.iter().enumerate()).find(|(_, t)| &t.name == name) else {
                 continue;
             };
-            for p in 0..i32::try_from(t.partitions).unwrap_or(0) {
+            // A deleted topic's records are gone on purpose: nothing of it is judged. Partitions
+            // added while running count like the others.
+            if !self.topic_exists(name) {
+                continue;
+            }
+            let count = self.topic_partition_count(name).unwrap_or(t.partitions);
+            for p in 0..i32::try_from(count).unwrap_or(0) {
                 let tp = TopicPartition {
                     topic: crate::record::TopicIdx(ti as u32),
                     partition: p,

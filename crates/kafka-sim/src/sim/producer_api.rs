@@ -149,6 +149,8 @@ impl Simulation {
                         | ClusterEvent::ControllerChanged { .. }
                         | ClusterEvent::ControlledShutdownRequested { .. }
                         | ClusterEvent::TopicCreated { .. }
+                        | ClusterEvent::TopicDeleted { .. }
+                        | ClusterEvent::PartitionsAdded { .. }
                         | ClusterEvent::Truncated { .. }
                         | ClusterEvent::IsrShrunk { .. }
                         | ClusterEvent::IsrExpanded { .. }
@@ -199,6 +201,11 @@ impl Simulation {
                         truncated.push(*broker);
                         true
                     }
+                    ClusterEvent::TopicDeleted { name, topic } => {
+                        self.clients.oracle.on_topic_deleted(*topic, name, e.at);
+                        true
+                    }
+                    ClusterEvent::PartitionsAdded { .. } => true,
                     ClusterEvent::IsrShrunk { .. }
                     | ClusterEvent::IsrExpanded { .. }
                     | ClusterEvent::ProducerError { .. } => true,
@@ -253,11 +260,14 @@ impl Simulation {
     /// no leader, the log of the last ISR member ZooKeeper recorded.
     pub fn durability_report(&self) -> DurabilityReport {
         let zk = self.zookeeper();
-        // Only the spec's topics carry producers' records: `__consumer_offsets` (created while
-        // running) holds the coordinators' own records, which the oracle does not judge.
-        let produced = self.spec.topics.len();
+        // Every topic but `__consumer_offsets` carries producers' records (the spec's topics and
+        // those created while running); the offsets topic holds the coordinators' own records, which
+        // the oracle does not judge. A deleted topic's partition states are gone with it.
+        let offsets = (zk.topics().iter())
+            .find(|t| t.name == super::admin_api::OFFSETS_TOPIC)
+            .map(|t| t.idx);
         let logs: Vec<FinalLogRef<'_>> = (zk.partition_states().iter())
-            .filter(|(tp, _)| (tp.topic.0 as usize) < produced)
+            .filter(|(tp, _)| Some(tp.topic) != offsets)
             .filter_map(|(tp, reg)| {
                 let (b, source) = match reg.leader {
                     Some(l) => (l, FinalLogSource::Leader(l)),

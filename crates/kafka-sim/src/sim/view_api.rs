@@ -113,12 +113,12 @@ impl Simulation {
     /// The topic table: the partitions as ZooKeeper's registrations and the brokers' logs show them.
     pub(super) fn partition_views(&self) -> Vec<PartitionView> {
         let zk = self.zookeeper();
-        let produced = self.spec.topics.len();
         (zk.partition_states().iter())
             .map(|(tp, reg)| {
                 let topic = (zk.topics().iter())
                     .find(|t| t.idx == tp.topic)
                     .map_or_else(String::new, |t| t.name.clone());
+                let internal = topic == super::admin_api::OFFSETS_TOPIC;
                 let leo = |b: BrokerId| {
                     (self.broker(b).and_then(|n| n.partition(*tp))).map_or(0, |h| h.log.log_end_offset())
                 };
@@ -141,7 +141,7 @@ impl Simulation {
                     log_end_offsets: reg.replicas.iter().map(|b| (*b, leo(*b))).collect(),
                     under_replicated: reg.isr.len() < reg.replicas.len(),
                     out_of_sync,
-                    internal: tp.topic.0 as usize >= produced,
+                    internal,
                 }
             })
             .collect()

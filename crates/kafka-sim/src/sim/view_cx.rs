@@ -37,9 +37,15 @@ impl Cx<'_> {
         format!("{}-{}", self.topic(tp), tp.partition)
     }
 
-    /// Whether `tp` is of a topic the spec does not create (`__consumer_offsets`).
+    /// Whether `tp` is of an internal topic (`__consumer_offsets`). Topics created while running
+    /// (`kafka-topics --create`) are ordinary topics.
     pub(super) fn internal(&self, tp: TopicPartition) -> bool {
-        tp.topic.0 as usize >= self.spec.topics.len()
+        if (tp.topic.0 as usize) < self.spec.topics.len() {
+            return false;
+        }
+        (self.kernel.node(ZOOKEEPER).and_then(ClusterNode::as_zookeeper))
+            .and_then(|zk| zk.topics().iter().find(|t| t.idx == tp.topic))
+            .is_none_or(|t| t.name == super::admin_api::OFFSETS_TOPIC)
     }
 
     pub(super) fn producer(&self, index: u16) -> String {

@@ -90,14 +90,16 @@ impl Simulation {
             replica_lag_time_max_ms: r.replica_lag_time_max_ms,
             min_insync_replicas: r.min_insync_replicas,
             unclean_leader_election_enable: r.unclean_leader_election_enable,
-            topics: (self.spec.topics.iter())
+            // The topics as ZooKeeper holds them: the spec's, those created while running, not
+            // the deleted ones, and not the internal `__consumer_offsets`.
+            topics: (self.zookeeper().topics().iter())
+                .filter(|t| t.name != super::admin_api::OFFSETS_TOPIC)
                 .map(|t| TopicSettingsView {
                     name: t.name.clone(),
                     partitions: t.partitions,
                     replication_factor: t.replication_factor,
-                    min_insync_replicas: t.min_insync_replicas.unwrap_or(r.min_insync_replicas),
-                    unclean_leader_election_enable: (t.unclean_leader_election_enable)
-                        .unwrap_or(r.unclean_leader_election_enable),
+                    min_insync_replicas: t.min_insync_replicas,
+                    unclean_leader_election_enable: t.unclean_leader_election_enable,
                 })
                 .collect(),
         }
@@ -185,9 +187,18 @@ impl Simulation {
             };
             let mut partitions = Vec::new();
             for topic in &setup.topics {
-                let n = (self.spec.topics.iter())
-                    .find(|t| &t.name == topic)
-                    .map_or(0, |t| i32::try_from(t.partitions).unwrap_or(0));
+                // Partitions added while running count; a deleted topic has none.
+                let n = if self.topic_exists(topic) {
+                    (self.topic_partition_count(topic))
+                        .or_else(|| {
+                            (self.spec.topics.iter())
+                                .find(|t| &t.name == topic)
+                                .map(|t| t.partitions)
+                        })
+                        .map_or(0, |n| i32::try_from(n).unwrap_or(0))
+                } else {
+                    0
+                };
                 for p in 0..n {
                     let owner = (gv.iter())
                         .flat_map(|v| v.members.iter())

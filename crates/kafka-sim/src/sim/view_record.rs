@@ -246,6 +246,22 @@ impl ViewRecord {
                 };
                 self.push(at, n);
             }
+            E::TopicDeleted { name, .. } => {
+                let n = Narration::TopicDeleted { topic: name.clone() };
+                self.push(at, n);
+            }
+            E::PartitionsAdded {
+                name,
+                first,
+                assignment,
+            } => {
+                let n = Narration::PartitionsAdded {
+                    topic: name.clone(),
+                    first: *first,
+                    assignment: assignment.clone(),
+                };
+                self.push(at, n);
+            }
             E::LeaderElected {
                 tp,
                 leader,

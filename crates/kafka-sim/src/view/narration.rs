@@ -213,6 +213,20 @@ pub enum Narration {
         /// Each partition's replicas.
         assignment: Vec<Vec<BrokerId>>,
     },
+    /// The controller finished deleting a topic (`kafka-topics --delete`).
+    TopicDeleted {
+        /// The topic.
+        topic: String,
+    },
+    /// The controller created partitions added to a topic (`kafka-topics --alter --partitions`).
+    PartitionsAdded {
+        /// The topic.
+        topic: String,
+        /// The first new partition.
+        first: i32,
+        /// Each new partition's replicas.
+        assignment: Vec<Vec<BrokerId>>,
+    },
     /// The controller elected a leader (not part of a broker failure).
     LeaderElected {
         /// The partition.
@@ -431,7 +445,9 @@ impl Narration {
             | N::BrokerRegistered { .. }
             | N::TopicCreated { .. }
             | N::TopicConfigChanged { .. }
-            | N::BrokerConfigChanged { .. } => EventKind::Broker,
+            | N::BrokerConfigChanged { .. }
+            | N::TopicDeleted { .. }
+            | N::PartitionsAdded { .. } => EventKind::Broker,
             N::ControllerChanged { .. } => EventKind::Election,
             N::LeaderElected { unclean: true, .. } | N::Truncated { .. } => EventKind::Anomaly,
             N::LeaderElected { .. } => EventKind::Election,

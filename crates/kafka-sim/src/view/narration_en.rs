@@ -238,6 +238,19 @@ impl Narration {
                     .collect();
                 format!("the controller created topic {topic}: {}", list(&parts))
             }
+            N::TopicDeleted { topic } => {
+                format!("topic {topic} deleted: every replica's log is gone")
+            }
+            N::PartitionsAdded {
+                topic,
+                first,
+                assignment,
+            } => {
+                let parts: Vec<String> = (assignment.iter().enumerate())
+                    .map(|(i, r)| format!("{topic}-{} on {}", *first as usize + i, brokers(r)))
+                    .collect();
+                format!("the controller added partitions to {topic}: {}", list(&parts))
+            }
             N::LeaderElected {
                 partition,
                 leader: None,

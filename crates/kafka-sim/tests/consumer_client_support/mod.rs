@@ -152,7 +152,10 @@ impl Harness {
                 match resp {
                     Some(r) => self.c.on_response(self.now, B1, corr, r, &mut self.rng),
                     None => {
-                        let parts: Vec<_> = (0..8).map(|p| (tp(p), Some(B1), 0)).collect();
+                        // The topic's partitions (a broker never reports more: more would be
+                        // partitions added to the topic, which makes the leader rejoin).
+                        let count = self.c.setup().topics[0].partitions;
+                        let parts: Vec<_> = (0..count).map(|p| (tp(p), Some(B1), 0)).collect();
                         self.c.on_metadata(self.now, &parts, &mut self.rng);
                     }
                 }

@@ -47,7 +47,7 @@ impl BrokerNode {
                     };
                     (*tp, ErrorCode::None, offset)
                 }
-                _ => (*tp, ErrorCode::NotLeaderOrFollower, -1),
+                _ => (*tp, self.missing_partition_error(*tp), -1),
             })
             .collect();
         ClientResponse::ListOffsets { partitions }
@@ -100,7 +100,7 @@ impl BrokerNode {
                         }
                     }
                 }
-                _ => r.error = ErrorCode::NotLeaderOrFollower,
+                _ => r.error = self.missing_partition_error(p.tp),
             }
             any_error |= r.error != ErrorCode::None;
             if collect {

@@ -14,6 +14,7 @@ mod fetcher;
 mod group;
 mod produce;
 mod replica_manager;
+mod topic_deletion;
 
 pub use replica_manager::{HostedPartition, ReplicaRole, direct_batch};
 
@@ -94,6 +95,8 @@ pub struct BrokerNode {
     groups: group::GroupHost,
     /// Read-only settings changed in `server.properties`, applied at the next start.
     next_settings: Option<ReplicationSettings>,
+    /// Topics whose partitions a StopReplica (delete) removed here.
+    deleted_topics: std::collections::BTreeSet<crate::record::TopicIdx>,
 }
 
 impl BrokerNode {
@@ -136,6 +139,7 @@ impl BrokerNode {
             produce: produce::ProduceState::default(),
             groups: group::GroupHost::new(Default::default()),
             next_settings: None,
+            deleted_topics: std::collections::BTreeSet::new(),
         }
     }
 
@@ -394,6 +398,9 @@ impl BrokerNode {
                 );
                 self.role = Some(role);
             }
+            msg @ (ClusterMsg::ZkTopicDeletions { .. } | ClusterMsg::ZkPartitionsChanged { .. }) => {
+                self.on_topic_watch(msg, ctx)
+            }
             ClusterMsg::ZkTopicsChanged { epoch, topics } => {
                 if let Some(role) = self.role.as_mut().filter(|r| r.epoch() == epoch) {
                     role.on_topics_changed(topics, ctx);
@@ -525,6 +532,9 @@ impl BrokerNode {
                 topic,
                 leaders,
             } => self.on_offsets_topic_metadata(controller_epoch, topic, leaders),
+            msg @ (ClusterMsg::StopReplica { .. } | ClusterMsg::StopReplicaResponse { .. }) => {
+                self.on_stop_replica_msg(now, from, msg, ctx)
+            }
             _ => {}
         }
     }

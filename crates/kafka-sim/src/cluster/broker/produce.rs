@@ -174,6 +174,10 @@ impl BrokerNode {
                 ErrorCode::NotLeaderOrFollower.message().to_string(),
             )
         };
+        if !self.partitions.contains_key(&tp) && self.deleted_topics.contains(&tp.topic) {
+            let code = ErrorCode::UnknownTopicOrPartition;
+            return Err((code, code.message().to_string()));
+        }
         let h = self.partitions.get_mut(&tp).ok_or_else(not_leader)?;
         let ReplicaRole::Leader(l) = &h.role else {
             return Err(not_leader());
@@ -233,6 +237,9 @@ impl BrokerNode {
                         ReplicaRole::Leader(l) => l.check_produce_completion(&h.log, part.required_offset),
                         _ => Some(ErrorCode::NotLeaderOrFollower),
                     },
+                    None if self.deleted_topics.contains(&part.tp.topic) => {
+                        Some(ErrorCode::UnknownTopicOrPartition)
+                    }
                     None => Some(ErrorCode::NotLeaderOrFollower),
                 };
                 if let Some(code) = decided {

@@ -99,7 +99,8 @@ impl BrokerNode {
         let mut fetch_from: Vec<BrokerId> = Vec::new();
         for ps in partitions {
             let reg = &ps.registration;
-            if !reg.replicas.contains(&me) {
+            // A deleted topic's partition (a decision held for ZooKeeper before the deletion began).
+            if !reg.replicas.contains(&me) || self.deleted_topics.contains(&ps.tp.topic) {
                 continue;
             }
             let hosted = self.partitions.entry(ps.tp).or_insert_with(|| HostedPartition {

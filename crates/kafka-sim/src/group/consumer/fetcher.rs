@@ -45,9 +45,14 @@ impl Consumer {
         }
         self.metadata_inflight = None;
         self.metadata_next = now + SimTime::from_millis(self.setup.config.retry_backoff_ms);
+        let before: Vec<i32> = self.setup.topics.iter().map(|t| t.partitions).collect();
         for (tp, leader, epoch) in partitions {
-            if !self.setup.topics.iter().any(|t| t.idx == tp.topic) {
+            let Some(topic) = self.setup.topics.iter_mut().find(|t| t.idx == tp.topic) else {
                 continue;
+            };
+            // Partitions added to a subscribed topic: the metadata snapshot changed.
+            if tp.partition >= topic.partitions {
+                topic.partitions = tp.partition.saturating_add(1);
             }
             let known = self.leaders.get(tp).map_or(-1, |l| l.1);
             if *epoch < known {
@@ -63,7 +68,31 @@ impl Consumer {
             }
         }
         self.metadata_needed = self.parts.keys().any(|tp| !self.leaders.contains_key(tp));
+        // `ConsumerCoordinator.rejoinNeededOrPending`: the leader's assignment snapshot no longer
+        // matches the metadata, so it rejoins and the group rebalances over the new partitions.
+        let after: Vec<i32> = self.setup.topics.iter().map(|t| t.partitions).collect();
+        if after != before && self.is_leader {
+            let snapshot = |counts: &[i32]| -> String {
+                let items: Vec<String> = (self.setup.topics.iter().zip(counts))
+                    .map(|(t, n)| format!("{}={n}", t.name))
+                    .collect();
+                format!("{{{}}}", items.join(", "))
+            };
+            let reason = format!(
+                "cached metadata has changed from {} at the beginning of the rebalance to {}",
+                snapshot(&before),
+                snapshot(&after)
+            );
+            self.request_rejoin(&reason);
+        }
         self.drive(now, rng);
+    }
+
+    /// Asks for a metadata update now (the periodic `metadata.max.age.ms` refresh).
+    pub fn request_metadata_update(&mut self, now: SimTime) {
+        self.metadata_needed = true;
+        self.metadata_next = now;
+        self.maybe_request_metadata(now);
     }
 
     /// `updateFetchPositions`: OffsetFetch for new partitions, ListOffsets for those without a commit.

@@ -43,4 +43,46 @@ impl ControllerState {
     pub fn has_topic(&self, topic: TopicIdx) -> bool {
         self.topics.contains_key(&topic)
     }
+
+    /// Partitions added to `topic` (`AddPartitionsToTopic`, the `/brokers/topics/<name>` partition
+    /// modification watch): `assignment[i]` are the replicas of partition `first + i`. Existing
+    /// partitions are left alone; the new ones go `NewPartition` -> `OnlinePartition` as at creation
+    /// (ISR = the live assigned replicas, leader = the first of them).
+    pub fn on_partitions_added(
+        &mut self,
+        topic: TopicIdx,
+        first: i32,
+        assignment: &[Vec<BrokerId>],
+    ) -> super::ControllerOutcome {
+        let mut out = super::ControllerOutcome::default();
+        if !self.topics.contains_key(&topic) {
+            return out;
+        }
+        for (i, replicas) in assignment.iter().enumerate() {
+            let tp = TopicPartition {
+                topic,
+                partition: first.saturating_add(i32::try_from(i).unwrap_or(i32::MAX)),
+            };
+            self.partitions.entry(tp).or_insert_with(|| PartitionEntry {
+                replicas: replicas.clone(),
+                registration: None,
+            });
+        }
+        self.trigger_online_partition_state_change(Some(topic), &mut out);
+        self.finish(&mut out);
+        out
+    }
+
+    /// Forgets `topic` and its partitions (`TopicDeletionManager.completeDeleteTopic`); returns each
+    /// partition with its replicas, for the StopReplica requests.
+    pub fn remove_topic(&mut self, topic: TopicIdx) -> Vec<(TopicPartition, Vec<BrokerId>)> {
+        self.topics.remove(&topic);
+        let tps: Vec<TopicPartition> = (self.partitions.keys())
+            .filter(|tp| tp.topic == topic)
+            .copied()
+            .collect();
+        tps.into_iter()
+            .filter_map(|tp| self.partitions.remove(&tp).map(|e| (tp, e.replicas)))
+            .collect()
+    }
 }
