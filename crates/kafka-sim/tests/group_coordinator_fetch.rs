@@ -7,7 +7,7 @@ mod group_cluster;
 use group_cluster::{Cluster, ms};
 use kafka_sim::ErrorCode;
 use kafka_sim::cluster::broker_node;
-use kafka_sim::cluster::{ClusterMsg, ClusterNode};
+use kafka_sim::cluster::{ClusterMsg, ClusterNode, ProbeNode};
 use kafka_sim::group::wire::{ClientRequest, ClientResponse, ConsumerFetchPartition, OffsetSpec};
 use kafka_sim::ids::BrokerId;
 use kafka_sim::record::{ProducerRef, RecordId, TopicIdx, TopicPartition};
@@ -140,7 +140,9 @@ fn a_lone_replicas_append_answers_a_held_fetch_at_once() {
         timeout_ms: 30_000,
         partitions: vec![(tp, batch)],
     };
-    cl.k.post(cl.probe, broker_node(BrokerId(1)), produce);
+    // From a producer: its own connection (on the probe's, it would wait behind the held fetch).
+    let producer = cl.k.add_node(ClusterNode::Probe(ProbeNode::new()));
+    cl.k.post(producer, broker_node(BrokerId(1)), produce);
     cl.run_for(ms(5));
     match cl.probe().answer(corr) {
         Some(ClientResponse::Fetch { partitions }) => assert_eq!(

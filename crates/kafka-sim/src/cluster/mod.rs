@@ -587,6 +587,8 @@ impl Node for ClusterNode {
         match self {
             ClusterNode::Consumer(c) => c.on_peer_down(now, peer, ctx),
             ClusterNode::Producer(p) => p.on_peer_down(now, peer, ctx),
+            // A client's connections were reset: the requests it had queued are dropped.
+            ClusterNode::Broker(b) => b.on_peer_down(peer),
             _ => {}
         }
     }

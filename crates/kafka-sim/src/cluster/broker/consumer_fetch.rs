@@ -36,6 +36,13 @@ pub(crate) struct HeldFetches {
     next: u64,
 }
 
+impl HeldFetches {
+    /// Whether the fetch answered to `reply` is held.
+    pub(crate) fn holds(&self, reply: ReplyTo) -> bool {
+        self.held.values().any(|f| f.reply == reply)
+    }
+}
+
 impl BrokerNode {
     pub(super) fn list_offsets(&self, partitions: &[(TopicPartition, OffsetSpec)]) -> ClientResponse {
         let partitions = (partitions.iter())

@@ -7,6 +7,7 @@
 //! drops the connection and tries to resume the session; if the server says the session expired,
 //! it opens a new one and registers again.
 
+mod connections;
 mod consumer_fetch;
 mod dynamic_config;
 mod fetch_session;
@@ -97,6 +98,8 @@ pub struct BrokerNode {
     next_settings: Option<ReplicationSettings>,
     /// Topics whose partitions a StopReplica (delete) removed here.
     deleted_topics: std::collections::BTreeSet<crate::record::TopicIdx>,
+    /// Client connections: one request handled at a time on each, the rest queued.
+    connections: connections::Connections,
 }
 
 impl BrokerNode {
@@ -140,6 +143,7 @@ impl BrokerNode {
             groups: group::GroupHost::new(Default::default()),
             next_settings: None,
             deleted_topics: std::collections::BTreeSet::new(),
+            connections: connections::Connections::default(),
         }
     }
 
@@ -296,6 +300,7 @@ impl BrokerNode {
         self.stale_pending.clear();
         self.produce.on_crash();
         self.groups.on_crash();
+        self.connections.on_crash();
         for p in self.partitions.values_mut() {
             p.role = ReplicaRole::Offline;
         }
@@ -330,6 +335,7 @@ impl BrokerNode {
     ) {
         if from != self.zookeeper {
             self.on_peer_message(now, from, msg, ctx);
+            self.pump_connections(now, ctx);
             return;
         }
         self.last_zk_heard = now;
@@ -436,19 +442,10 @@ impl BrokerNode {
         msg: ClusterMsg,
         ctx: &mut Ctx<'_, ClusterNode>,
     ) {
+        let Some(msg) = self.receive_on_connection(now, from, msg, ctx) else {
+            return;
+        };
         match msg {
-            ClusterMsg::Produce {
-                correlation_id,
-                acks,
-                timeout_ms,
-                partitions,
-            } => {
-                self.on_produce(now, from, correlation_id, acks, timeout_ms, partitions, ctx);
-                // A lone replica's HW moves on the append itself: held consumer fetches may be done.
-                self.wake_consumer_fetches(now, ctx);
-            }
-            ClusterMsg::InitProducerId => self.on_init_producer_id(from, ctx),
-            ClusterMsg::MetadataRequest => self.on_metadata_request(from, ctx),
             ClusterMsg::LeaderAndIsr {
                 controller_epoch,
                 partitions,
@@ -523,6 +520,7 @@ impl BrokerNode {
                     role.on_controlled_shutdown(broker_id, ctx);
                 }
             }
+            // The coordinator connection's requests (the others were taken by `connections`).
             ClusterMsg::ClientRequest {
                 correlation_id,
                 request,
@@ -540,6 +538,11 @@ impl BrokerNode {
     }
 
     pub(super) fn on_timer(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
+        self.on_timer_fired(now, timer, ctx);
+        self.pump_connections(now, ctx);
+    }
+
+    fn on_timer_fired(&mut self, now: SimTime, timer: ClusterTimer, ctx: &mut Ctx<'_, ClusterNode>) {
         match timer {
             ClusterTimer::ZkClientTick => {
                 match self.zk {

@@ -25,7 +25,7 @@ use crate::producer::sender::PartitionResult;
 use crate::record::{NO_PRODUCER_ID, RecordBatch, TopicPartition};
 use crate::replication::producer_state::{AppendOrigin, ProducerCheck, ProducerStateManager};
 use crate::time::SimTime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One partition of a delayed produce.
 #[derive(Clone, Debug)]
@@ -51,6 +51,8 @@ struct DelayedProduce {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ProduceState {
     delayed: BTreeMap<u64, DelayedProduce>,
+    /// The delayed produces' (client, correlation id), for the connections' bookkeeping.
+    delayed_requests: BTreeSet<(NodeId, i32)>,
     next_delayed: u64,
     /// The armed purgatory sweep: its generation and time (one timer for every delayed produce).
     sweep: Option<(u64, SimTime)>,
@@ -65,8 +67,14 @@ impl ProduceState {
     /// A crash loses the delayed produces and the producer states (the counter is durable).
     pub(crate) fn on_crash(&mut self) {
         self.delayed.clear();
+        self.delayed_requests.clear();
         self.producers.clear();
         self.sweep = None;
+    }
+
+    /// Whether `client`'s produce `correlation_id` waits in the purgatory.
+    pub(crate) fn holds(&self, client: NodeId, correlation_id: i32) -> bool {
+        self.delayed_requests.contains(&(client, correlation_id))
     }
 }
 
@@ -139,6 +147,7 @@ impl BrokerNode {
             result: Some((r.error, r.error_message)),
         }));
         let deadline = now + SimTime::from_millis(u64::from(timeout_ms));
+        self.produce.delayed_requests.insert((client, correlation_id));
         self.produce.delayed.insert(
             seq,
             DelayedProduce {
@@ -253,6 +262,9 @@ impl BrokerNode {
         }
         for seq in done {
             if let Some(d) = self.produce.delayed.remove(&seq) {
+                self.produce
+                    .delayed_requests
+                    .remove(&(d.client, d.correlation_id));
                 respond(d, ctx);
             }
         }
@@ -296,6 +308,9 @@ impl BrokerNode {
             .collect();
         for k in expired {
             if let Some(mut d) = self.produce.delayed.remove(&k) {
+                self.produce
+                    .delayed_requests
+                    .remove(&(d.client, d.correlation_id));
                 for p in d.parts.iter_mut().filter(|p| p.result.is_none()) {
                     let code = ErrorCode::RequestTimedOut;
                     p.result = Some((code, Some(code.message().to_string())));
