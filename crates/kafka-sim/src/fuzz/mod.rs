@@ -13,6 +13,7 @@
 //! times each case, flags hangs and catches panics; `tests/fuzz_smoke.rs` runs a fixed number of cases
 //! of every target.
 
+mod corpus;
 mod targets;
 
 use crate::rng::SimRng;
