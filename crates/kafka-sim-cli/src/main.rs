@@ -14,12 +14,14 @@
 //! - `kafka-sim shell [--scenario F]` runs Kafka's command-line tools against the simulation, one
 //!   command a line from stdin (see `shell_cmd`).
 //! - `kafka-sim lesson FILE` plays a lesson headless with its solutions (see `lesson_cmd`).
+//! - `kafka-sim fuzz [--target NAME] [--secs N]` fuzzes every parser of user input (see `fuzz_cmd`).
 //!
 //! Invalid input exits 2 with the error on stderr; it never panics.
 
 mod assign_cmd;
 mod check_cmd;
 mod export_cmd;
+mod fuzz_cmd;
 mod groups_json;
 mod import_cmd;
 mod json;
@@ -53,6 +55,8 @@ commands:
                                          write a scenario's cluster or clients as a real config file
   lesson FILE [--scenarios DIR] [--lang en|ko]
                                          play a lesson with its solutions; print each step's outcome
+  fuzz [--target NAME|all] [--secs N] [--seed S] [--cases N] [--case N]
+                                         fuzz every parser (N s or N cases per target); exit 2 on a panic or hang
   help                                   this text
 ";
 
@@ -97,6 +101,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             text
         }),
         Some("lesson") => lesson_cmd::run(&args[1..]).map_err(Failure),
+        Some("fuzz") => fuzz_cmd::run(&args[1..]).map_err(Failure),
         Some("help" | "--help" | "-h") | None => Ok(USAGE.to_owned()),
         Some("--version" | "version") => Ok(format!("kafka-sim {}\n", env!("CARGO_PKG_VERSION"))),
         Some(other) => Err(Failure(format!(

@@ -17,6 +17,7 @@
 pub mod cluster;
 pub mod config;
 pub mod error_code;
+pub mod fuzz;
 pub mod group;
 pub mod ids;
 pub mod invariants;

@@ -6,6 +6,7 @@
 //! - `cargo xtask bench` runs the W1 benchmark and the peer benchmark side by side; `--ui` instead
 //!   measures the page: its size, load time and frame times against their budgets.
 //! - `cargo xtask swarm [--seeds N] [--start S] [--seed N]` runs the swarm test over more seeds.
+//! - `cargo xtask fuzz [--secs N]` fuzzes every parser of user input for N seconds each.
 //! - `cargo xtask setup [--test]` only installs.
 //!
 //! Every step prints its name and how long it took; a failing step names itself and the run stops
@@ -13,6 +14,7 @@
 
 mod bench;
 mod bench_ui;
+mod fuzz;
 mod runner;
 mod setup;
 
@@ -50,6 +52,9 @@ commands:
   swarm [--seeds N] [--start S] [--seed N]
                               seeded swarm testing in release: N seeds (default 1000) from S
                               (default 0), each with its own config and faults; --seed N replays one
+  fuzz [--secs N] [--seed S] [--target NAME]
+                              fuzz every parser of user input N s each (default 60) with the
+                              native kafka-sim; fails on a panic or a hang (inputs in target/fuzz/)
   setup [--test]              only install what serve (or, with --test, test) needs
   help                        this text
 ";
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Some("test") => test(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("swarm") => swarm(&args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("setup") => {
             let need = if args[1..].iter().any(|a| a == "--test") {
                 Need::Test

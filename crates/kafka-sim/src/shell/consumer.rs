@@ -101,6 +101,14 @@ pub const SPECS: &[OptSpec] = &[
 /// How long a consumer with neither `--max-messages` nor `--timeout-ms` reads once it caught up.
 const IDLE_STOP: SimTime = SimTime::from_secs(2);
 
+/// The longest a console consumer reads, in simulated time, before it stops as if Ctrl-C had been
+/// pressed: under a steady producer the real tool reads until interrupted, which a terminal line
+/// cannot wait for.
+pub(crate) const MAX_READ_TIME: SimTime = SimTime::from_secs(60);
+
+/// The most records a console consumer prints before it stops as if Ctrl-C had been pressed.
+pub(crate) const MAX_READ_RECORDS: i64 = 10_000;
+
 /// The formatter's properties.
 struct Format {
     timestamp: bool,
@@ -365,7 +373,11 @@ pub fn run(sim: &mut Simulation, args: &[String], rng: &mut SimRng) -> ShellOutp
     let mut n: i64 = 0;
     let mut last_record = sim.now();
     let mut timed_out = false;
+    let read_until = sim.now() + MAX_READ_TIME;
     'poll: loop {
+        if sim.now() >= read_until || n >= MAX_READ_RECORDS {
+            break;
+        }
         let mut by_leader: BTreeMap<BrokerId, Vec<ConsumerFetchPartition>> = BTreeMap::new();
         for tp in &tps {
             let (Some(pos), Some(leader)) = (positions.get(tp), sim.leader_of(*tp)) else {

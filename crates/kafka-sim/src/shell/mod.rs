@@ -46,6 +46,10 @@ impl ShellOutput {
     }
 }
 
+/// The longest line the terminal accepts, in bytes (a command with the lines it continues with `\`,
+/// or a console producer's record line).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// The tools the terminal knows, without `.sh`.
 pub const COMMANDS: [&str; 4] = [
     "kafka-topics",
@@ -64,7 +68,8 @@ heartbeat, rejoin and commits happen between fetches (the real consumer's heartb
 alongside); when the group rebalances it commits (if auto-committing), rejoins and reads its new \
 partitions from their committed offsets.
 - Without --max-messages or --timeout-ms the console consumer stops once it has read everything and \
-nothing new came for 2 simulated seconds, as if Ctrl-C had been pressed.
+nothing new came for 2 simulated seconds, as if Ctrl-C had been pressed. In any case it stops, as if \
+Ctrl-C had been pressed, after 60 simulated seconds or 10,000 records.
 - kafka-topics reads metadata from ZooKeeper's state (what the brokers' metadata caches converge to).
 - Record timestamps are the batch's creation time in simulated milliseconds; log lines print \
 simulated time as a date counted from 1970-01-01.
@@ -129,8 +134,22 @@ impl Shell {
         if self.producer.is_some() { ">" } else { "$ " }
     }
 
-    /// Runs one line of input.
+    /// Runs one line of input. A line (with the lines it continues) longer than [`MAX_LINE_BYTES`]
+    /// is refused with a message; a console producer reading records stays open.
     pub fn run_line(&mut self, sim: &mut Simulation, line: &str) -> ShellOutput {
+        let size = self.pending.len() + line.len();
+        if size > MAX_LINE_BYTES {
+            self.pending.clear();
+            let msg =
+                format!("kafka-sim: the line is {size} bytes long; at most {MAX_LINE_BYTES} are accepted\n");
+            return match self.producer {
+                Some(_) => ShellOutput {
+                    stderr: msg,
+                    ..ShellOutput::default()
+                },
+                None => ShellOutput::err(msg, 1),
+            };
+        }
         if let Some(session) = self.producer.as_mut() {
             if line.trim() == "^D" {
                 return self.end_of_input(sim);
