@@ -164,10 +164,9 @@ fn the_console_consumer_stops_under_a_steady_producer() {
 }
 
 /// Found by `kafka-sim fuzz --target shell --seed 99` (case 3537): creating a topic with 2147483647
-/// partitions never returns. The bound belongs in `Simulation::validate_new_topic` (sim/admin_api.rs,
-/// being changed elsewhere for topic deletion), so this waits for that change.
+/// partitions never returned. Creating and adding partitions are now bound by the scenario files'
+/// `MAX_PARTITIONS`.
 #[test]
-#[ignore = "hang: kafka-topics --create --partitions 2147483647 needs a bound in sim/admin_api.rs"]
 fn creating_a_topic_with_too_many_partitions_is_refused() {
     let mut sim = seed_reserve();
     let mut sh = Shell::new(42);
@@ -178,4 +177,11 @@ fn creating_a_topic_with_too_many_partitions_is_refused() {
     );
     assert_eq!(o.exit, Some(1), "{o:?}");
     assert!(o.stderr.contains("InvalidPartitionsException"), "{o:?}");
+    // The same bound holds when partitions are added.
+    let o = sh.run_line(
+        &mut sim,
+        "kafka-topics --bootstrap-server localhost:9092 --alter --topic reserve --partitions 2147483647",
+    );
+    assert_eq!(o.exit, Some(1), "{o:?}");
+    assert!(o.stderr.contains("at most 1000 partitions"), "{o:?}");
 }

@@ -149,7 +149,10 @@ fn read_toml<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     crate::tomlish::from_str(text).map_err(|e| match e.span() {
         Some(span) => {
             let (line, column) = span.line_column(text);
-            format!("TOML parse error at line {line}, column {column}: {}", e.message())
+            format!(
+                "TOML parse error at line {line}, column {column}: {}",
+                e.message()
+            )
         }
         None => format!("TOML parse error: {}", e.message()),
     })

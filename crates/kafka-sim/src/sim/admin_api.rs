@@ -304,6 +304,18 @@ impl Simulation {
                 "Number of partitions must be larger than 0.",
             ));
         }
+        // Kafka takes any positive count (and a broker runs out of memory long before 2^31); the
+        // simulator's bound is the one scenario files have.
+        if u32::try_from(t.partitions).is_ok_and(|p| p > crate::scenario::MAX_PARTITIONS) {
+            return Err(AdminError::new(
+                "InvalidPartitionsException",
+                format!(
+                    "The simulator supports at most {} partitions per topic, got {}.",
+                    crate::scenario::MAX_PARTITIONS,
+                    t.partitions
+                ),
+            ));
+        }
         if t.replication_factor <= 0 {
             return Err(AdminError::new(
                 "InvalidReplicationFactorException",

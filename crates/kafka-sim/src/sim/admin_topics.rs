@@ -88,6 +88,15 @@ impl Simulation {
                 ),
             });
         }
+        if u32::try_from(total).is_ok_and(|p| p > crate::scenario::MAX_PARTITIONS) {
+            return Err(AdminError {
+                exception: "InvalidPartitionsException",
+                message: format!(
+                    "The simulator supports at most {} partitions per topic, got {total}.",
+                    crate::scenario::MAX_PARTITIONS
+                ),
+            });
+        }
         let brokers = self.live_broker_ids();
         let first = existing.first().cloned().unwrap_or_default();
         let rf = i32::try_from(first.len()).unwrap_or(1).max(1);
