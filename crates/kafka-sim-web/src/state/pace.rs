@@ -20,7 +20,7 @@ pub const SLOW_HOLD_FRAMES: u32 = 120;
 
 /// The simulation budget of a frame that publishes while renders are slow, in ms: the render takes
 /// the rest of the frame, and the frames in between run the simulation with the full budget.
-pub const PUBLISH_BUDGET_MS: f64 = 3.0;
+pub const PUBLISH_BUDGET_MS: f64 = 2.0;
 
 /// What one animation frame does.
 #[derive(Clone, Copy, Debug, PartialEq)]
