@@ -13,7 +13,8 @@ use crate::i18n::Lang;
 use crate::state::{Action, AppState, Notice};
 use crate::storage::{self, Store};
 
-/// How many animation frames pass between saves of a playing session (about one a second).
+/// How many published animation frames pass between saves of a playing session (one to two seconds:
+/// on a slow page only every other frame publishes, see `state::pace`).
 pub const SAVE_EVERY_FRAMES: u64 = 60;
 
 /// Properties of [`App`]. The defaults are the browser's: its URL, `localStorage`, and the stored or
