@@ -1,6 +1,9 @@
 //! The root: starts the session (from the URL, storage or the default scenario), owns the state, runs
 //! the animation loop, and does the side effects: storage, the URL, `<html lang>`, the clipboard.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::render::{AnimationFrame, request_animation_frame};
 use yew::prelude::*;
 
@@ -10,7 +13,8 @@ use crate::i18n::Lang;
 use crate::state::{Action, AppState, Notice};
 use crate::storage::{self, Store};
 
-/// How many animation frames pass between saves of a playing session (about one a second).
+/// How many published animation frames pass between saves of a playing session (one to two seconds:
+/// on a slow page only every other frame publishes, see `state::pace`).
 pub const SAVE_EVERY_FRAMES: u64 = 60;
 
 /// Properties of [`App`]. The defaults are the browser's: its URL, `localStorage`, and the stored or
@@ -84,7 +88,7 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |wall_ms: f64| dispatch.dispatch(Action::Frame { wall_ms }))
     };
-    use_frame_loop(state.running(), state.frame(), on_frame);
+    use_frame_loop(state.running(), on_frame);
 
     let on_action = {
         let dispatch = state.dispatcher();
@@ -173,26 +177,56 @@ pub fn App(props: &AppProps) -> Html {
     }
 }
 
-/// Asks for one animation frame whenever `running` is true and `frame` changes, and reports the
-/// wall-clock milliseconds since the previous frame to `on_frame` (0 for the first frame after a
-/// start, so a pause never counts as time).
+/// While `running`, reports every animation frame to `on_frame` with the wall-clock milliseconds
+/// since the previous one (0 for the first frame after a start, so a pause never counts as time).
 ///
-/// Driving the loop from `frame` (which the state bumps on every processed frame) means exactly one
-/// frame is pending at a time, and stopping is just a render with `running == false`: the pending
-/// frame is cancelled when its handle drops.
+/// The loop keeps itself going (each frame asks for the next) rather than waiting for a re-render:
+/// frames that only run the simulation leave the state as it was, so nothing re-renders. Stopping is
+/// a render with `running == false`: the effect's cleanup cancels the pending frame.
 #[hook]
-pub fn use_frame_loop(running: bool, frame: u64, on_frame: Callback<f64>) {
+pub fn use_frame_loop(running: bool, on_frame: Callback<f64>) {
     let last = use_mut_ref(|| None::<f64>);
-    use_effect_with((running, frame), move |&(running, _)| {
-        let pending: Option<AnimationFrame> = if running {
-            Some(request_animation_frame(move |timestamp| {
-                let previous = last.borrow_mut().replace(timestamp);
-                on_frame.emit(previous.map_or(0.0, |p| timestamp - p));
-            }))
+    use_effect_with(running, move |&running| {
+        let frames = FrameLoop::default();
+        if running {
+            frames.next(last, on_frame);
         } else {
             *last.borrow_mut() = None;
-            None
-        };
-        move || drop(pending)
+        }
+        move || frames.stop()
     });
+}
+
+/// The pending animation frame of a running [`use_frame_loop`], and the one that just fired (kept
+/// one frame longer, so a callback never drops its own closure while it runs).
+#[derive(Clone, Default)]
+struct FrameLoop(Rc<RefCell<FrameSlots>>);
+
+#[derive(Default)]
+struct FrameSlots {
+    pending: Option<AnimationFrame>,
+    fired: Option<AnimationFrame>,
+    stopped: bool,
+}
+
+impl FrameLoop {
+    fn next(&self, last: Rc<RefCell<Option<f64>>>, on_frame: Callback<f64>) {
+        let this = self.clone();
+        let frame = request_animation_frame(move |timestamp| {
+            let previous = last.borrow_mut().replace(timestamp);
+            on_frame.emit(previous.map_or(0.0, |p| timestamp - p));
+            if !this.0.borrow().stopped {
+                this.next(last, on_frame);
+            }
+        });
+        let mut slots = self.0.borrow_mut();
+        slots.fired = slots.pending.replace(frame);
+    }
+
+    fn stop(&self) {
+        let mut slots = self.0.borrow_mut();
+        slots.stopped = true;
+        slots.pending = None;
+        slots.fired = None;
+    }
 }

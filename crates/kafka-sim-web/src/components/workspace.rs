@@ -52,10 +52,12 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             }))
         })
     };
+    // The metrics are copied only while their tab is open (they grow every simulated second).
     let samples = {
         let session = props.session.clone();
-        use_memo((view.metric_count, view.seed, session.clone()), move |_| {
-            Rc::new(session.with(|s| s.sim().metrics().cloned().collect::<Vec<_>>()))
+        let key = (*tab == Tab::Metrics).then_some((view.metric_count, view.seed));
+        use_memo((key, session.clone()), move |(key, _)| {
+            key.map(|_| Rc::new(session.with(|s| s.sim().metrics().cloned().collect::<Vec<_>>())))
         })
     };
 
@@ -78,7 +80,10 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
         Tab::EventLog => html! {
             <EventLog {lang} events={(*events).clone()} on_seek={props.on_seek.clone()} />
         },
-        Tab::Metrics => html! { <MetricsCharts {lang} samples={(*samples).clone()} /> },
+        Tab::Metrics => match (*samples).clone() {
+            Some(samples) => html! { <MetricsCharts {lang} {samples} /> },
+            None => html! {},
+        },
         Tab::Anomalies => match (*anomalies).clone() {
             Some(found) => html! { <AnomaliesPanel {lang} anomalies={found} /> },
             None => html! {},

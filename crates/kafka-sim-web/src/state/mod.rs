@@ -7,6 +7,7 @@
 //! components' business; the reducer is plain Rust and tested on the host.
 
 pub mod budget;
+pub mod pace;
 pub mod scenarios;
 
 use std::cell::RefCell;
@@ -21,14 +22,17 @@ pub use budget::{FRAME_BUDGET_MS, MAX_FRAME_WALL_MS, advance_within_budget, sim_
 
 use crate::i18n::Lang;
 use crate::speed::Speed;
+use pace::{FramePlan, Pace};
 
 /// A shared handle on the session. Two handles are equal only when they point at the same session.
 #[derive(Clone)]
 pub struct SharedSession(Rc<RefCell<Session>>);
 
 impl SharedSession {
-    /// Wraps a session.
-    pub fn new(session: Session) -> SharedSession {
+    /// Wraps a session. Its snapshots are deferred: the animation frames take them where the
+    /// frame budget has room (see [`AppState`]'s frame loop).
+    pub fn new(mut session: Session) -> SharedSession {
+        session.set_snapshots_deferred(true);
         SharedSession(Rc::new(RefCell::new(session)))
     }
     /// A fresh view of the simulation.
@@ -141,6 +145,9 @@ pub struct AppState {
     clock: fn() -> f64,
     /// The last record sent by hand (its result is read from the view as it arrives).
     last_sent: Option<kafka_sim::sim::runtime_api::SentRecord>,
+    /// Which frames publish a view (shared by the states of one page: frames that only run the
+    /// simulation return the same state, so they leave their mark here).
+    pace: Rc<RefCell<Pace>>,
 }
 
 impl AppState {
@@ -162,6 +169,7 @@ impl AppState {
             persist: true,
             clock: wall_clock_ms,
             last_sent: None,
+            pace: Rc::default(),
         }
     }
 
@@ -229,7 +237,8 @@ impl AppState {
     pub fn speed(&self) -> Speed {
         self.speed
     }
-    /// Counts processed animation frames; the animation loop asks for the next frame when it changes.
+    /// Counts animation frames that published a view (frames that only ran the simulation are not
+    /// counted: they leave the state as it was, so nothing re-renders).
     pub fn frame(&self) -> u64 {
         self.frame
     }
@@ -282,8 +291,9 @@ impl AppState {
 
     fn changed(&self, session_changed: bool) -> AppState {
         let mut next = self.clone();
-        if session_changed {
+        if session_changed || self.pace.borrow().stale() {
             next.view = Rc::new(self.session.view());
+            self.pace.borrow_mut().refreshed();
         }
         next.revision = self.revision.wrapping_add(1);
         next.persist = true;
@@ -295,6 +305,7 @@ impl AppState {
 
     fn replaced(&self, session: Session) -> AppState {
         let session = SharedSession::new(session);
+        self.pace.borrow_mut().refreshed();
         AppState {
             view: Rc::new(session.view()),
             session,
@@ -306,15 +317,42 @@ impl AppState {
         }
     }
 
-    fn frame_advance(&self, wall_ms: f64) -> AppState {
+    /// Runs one animation frame; `None` when the frame only ran the simulation and published
+    /// nothing (the state stays as it was, so the page does not re-render).
+    fn frame_advance(&self, wall_ms: f64) -> Option<AppState> {
+        let plan = self.pace.borrow_mut().plan(wall_ms, FRAME_BUDGET_MS);
+        let budget_ms = match plan {
+            FramePlan::SimulateOnly => FRAME_BUDGET_MS,
+            FramePlan::Publish { budget_ms } => budget_ms,
+        };
+        // A due snapshot (a clone of the whole simulation) is taken at the start of a frame with the
+        // full budget, and counted against it; a frame that also renders on a slow page leaves it to
+        // the next one.
+        let clock = self.clock;
+        let start = clock();
+        if budget_ms >= FRAME_BUDGET_MS {
+            self.session.with_mut(|s| {
+                if s.snapshot_due() {
+                    s.take_due_snapshot();
+                }
+            });
+        }
+        let budget_ms = (budget_ms - (clock() - start)).max(0.0);
+        // The session's clock, not the published view's: a frame that only simulated moved it.
+        let now = self.session.with(Session::now);
         let target = self
             .chase
-            .unwrap_or_else(|| self.now() + sim_advance(wall_ms, self.speed))
+            .unwrap_or_else(|| now + sim_advance(wall_ms, self.speed))
             .min(MAX_PERMALINK_TIME);
-        let clock = self.clock;
         let reached = self
             .session
-            .with_mut(|s| advance_within_budget(s, target, FRAME_BUDGET_MS, &mut || clock()));
+            .with_mut(|s| advance_within_budget(s, target, budget_ms, &mut || clock()));
+        let ends = (reached && self.chase.is_some())
+            || (self.playing && self.session.with(Session::now) >= MAX_PERMALINK_TIME);
+        if plan == FramePlan::SimulateOnly && !ends {
+            return None;
+        }
+        self.pace.borrow_mut().published(true);
         let mut next = self.clone();
         next.view = Rc::new(self.session.view());
         next.frame = self.frame.wrapping_add(1);
@@ -331,7 +369,7 @@ impl AppState {
             next.playing = false;
             next.revision = self.revision.wrapping_add(1);
         }
-        next
+        Some(next)
     }
 }
 
@@ -345,16 +383,28 @@ impl Reducible for AppState {
             action,
             Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_)
         );
-        let this = match self.resume {
+        // Anything but a frame first brings the view up to the session (frames that only ran the
+        // simulation left it behind), so the action and what the page shows start from the same clock.
+        let this = if !matches!(action, Action::Frame { .. }) && self.pace.borrow().stale() {
+            Rc::new(AppState {
+                revision: self.revision,
+                persist: self.persist,
+                notice: self.notice.clone(),
+                ..self.changed(true)
+            })
+        } else {
+            self
+        };
+        let this = match this.resume {
             Some(pos) if settles => {
-                self.session.with_mut(|s| s.seek_position(pos));
+                this.session.with_mut(|s| s.seek_position(pos));
                 Rc::new(AppState {
                     resume: None,
                     chase: None,
-                    ..self.changed(true)
+                    ..this.changed(true)
                 })
             }
-            _ => self,
+            _ => this,
         };
         this.reduce_settled(action)
     }
@@ -375,7 +425,10 @@ impl AppState {
                 speed,
                 ..(*self).clone()
             },
-            Action::Frame { wall_ms } if self.running() => self.frame_advance(wall_ms),
+            Action::Frame { wall_ms } if self.running() => match self.frame_advance(wall_ms) {
+                Some(next) => next,
+                None => return self,
+            },
             Action::Step => {
                 self.session.with_mut(Session::step);
                 AppState {

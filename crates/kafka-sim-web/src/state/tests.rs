@@ -213,3 +213,27 @@ fn a_long_permalink_resumes_over_frames_and_acting_settles_it_first() {
     assert_eq!(r.actions(), 1);
     assert_eq!(r.step_count(), s.step_count() + 1);
 }
+
+#[test]
+fn slow_frames_simulate_without_rerendering_and_a_pause_shows_the_final_state() {
+    let s = state()
+        .reduce(Action::Play)
+        .reduce(Action::Frame { wall_ms: 0.0 });
+    let s = s.reduce(Action::Frame { wall_ms: 16.0 });
+    assert_eq!((s.now(), s.frame()), (ms(16), 2), "cheap frames publish");
+    // The frame after that publish came late: the next frame only runs the simulation.
+    let same = s.clone().reduce(Action::Frame { wall_ms: 40.0 });
+    assert!(Rc::ptr_eq(&s, &same), "no new state, no re-render");
+    assert_eq!(same.now(), ms(16), "the page still shows the published view");
+    let s = same.reduce(Action::Frame { wall_ms: 16.0 });
+    assert_eq!(s.now(), ms(72), "the next frame publishes, with the time of both");
+    let s = s.reduce(Action::Frame { wall_ms: 16.0 });
+    assert_eq!(s.now(), ms(72));
+    let s = s.reduce(Action::Pause);
+    assert_eq!(s.now(), ms(88), "a pause publishes the final state");
+    let hash = s.trace_hash();
+    let fresh = state()
+        .reduce(Action::Seek(ms(88)))
+        .reduce(Action::Frame { wall_ms: 0.0 });
+    assert_eq!(fresh.trace_hash(), hash, "pacing never changes the run");
+}

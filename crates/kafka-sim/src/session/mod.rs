@@ -90,6 +90,8 @@ pub struct Session {
     max_snapshots: usize,
     interval: SimTime,
     next_snapshot: SimTime,
+    /// Whether runs leave a due snapshot for [`Session::take_due_snapshot`].
+    snapshots_deferred: bool,
 }
 
 impl Session {
@@ -131,6 +133,7 @@ impl Session {
             max_snapshots: MAX_SNAPSHOTS,
             interval: SNAPSHOT_INTERVAL,
             next_snapshot: SNAPSHOT_INTERVAL,
+            snapshots_deferred: false,
         })
     }
 
@@ -202,6 +205,24 @@ impl Session {
     /// The simulated time between snapshots now.
     pub fn snapshot_interval(&self) -> SimTime {
         self.interval
+    }
+
+    /// While `deferred`, runs take no snapshot themselves: a due one waits for
+    /// [`Session::take_due_snapshot`], so a caller with a time budget (the web page's animation
+    /// frames) can take it where there is time for a whole-simulation clone. Results never depend
+    /// on when snapshots are taken, only how far a rewind replays.
+    pub fn set_snapshots_deferred(&mut self, deferred: bool) {
+        self.snapshots_deferred = deferred;
+    }
+
+    /// Whether a snapshot is due (the clock passed the next snapshot time).
+    pub fn snapshot_due(&self) -> bool {
+        self.sim.now() >= self.next_snapshot
+    }
+
+    /// Takes the snapshot that is due, if any (see [`Session::set_snapshots_deferred`]).
+    pub fn take_due_snapshot(&mut self) {
+        self.maybe_snapshot();
     }
 
     /// Runs to `t` (scenario faults and logged actions fire on the way); an earlier `t` seeks back.
@@ -353,7 +374,9 @@ impl Session {
                 break;
             }
             self.step += 1;
-            self.maybe_snapshot();
+            if !self.snapshots_deferred {
+                self.maybe_snapshot();
+            }
         }
         let limit = if target.is_some() { self.sim.now() } else { until };
         self.apply_logged(|a, step| a.step <= step && a.at <= limit);
