@@ -332,7 +332,9 @@ fn print_table(sizes: &[FileSize], gzip_total: u64, f: &Figures) {
                 "p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}",
                 fr.p50, fr.p95, fr.p99, fr.max
             ),
-            budget.map_or("(information)".to_string(), |b| format!("p95 <= {b} ms or paused's")),
+            budget.map_or("(information)".to_string(), |b| format!(
+                "p95 <= {b} ms or paused's"
+            )),
             budget.map_or("", |_| verdict(met))
         );
         println!(
@@ -370,7 +372,10 @@ mod tests {
     fn the_frame_budget_is_one_vsync_or_the_idle_pages_own() {
         assert!(frames_met(&p95(16.7), &p95(16.8)));
         assert!(frames_met(&p95(16.8), &p95(16.8)), "vsync jitter, as idle");
-        assert!(!frames_met(&p95(16.8), &p95(16.7)), "worse than idle and over 16.7");
+        assert!(
+            !frames_met(&p95(16.8), &p95(16.7)),
+            "worse than idle and over 16.7"
+        );
         assert!(!frames_met(&p95(33.3), &p95(16.8)), "a missed vsync");
     }
 
