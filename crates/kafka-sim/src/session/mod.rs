@@ -17,6 +17,7 @@
 //! - **Sharing.** [`Session::permalink`] gives the (scenario, seed, log, position) to encode.
 
 mod command;
+mod current;
 mod permalink;
 mod terminal;
 mod wire;

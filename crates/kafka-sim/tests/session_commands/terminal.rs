@@ -154,3 +154,47 @@ fn stepping_back_past_a_shell_line_removes_its_output() {
     s.seek(SimTime::ZERO);
     assert!(s.transcript().is_empty());
 }
+
+#[test]
+fn the_current_scenario_carries_the_option_changes_into_exports() {
+    use kafka_sim::port::{ExportFormat, ExportOptions, export};
+    let mut s = ready();
+    s.apply(Command::SetProducerConfig {
+        producer: "reservation-service".into(),
+        name: "acks".into(),
+        value: "1".into(),
+    })
+    .unwrap();
+    s.apply(Command::SetConsumerConfig {
+        group: GROUP.into(),
+        member: None,
+        name: "max.poll.records".into(),
+        value: "50".into(),
+    })
+    .unwrap();
+    let now = s.current_scenario();
+    assert_eq!(
+        s.scenario().producers[0]
+            .properties
+            .iter()
+            .find(|(k, _)| k == "acks"),
+        None
+    );
+    let producer = export(&now, ExportFormat::ProducerProperties, &ExportOptions::default()).unwrap();
+    assert!(producer.text.lines().any(|l| l == "acks=1"), "{}", producer.text);
+    let consumer = export(&now, ExportFormat::ConsumerProperties, &ExportOptions::default()).unwrap();
+    assert!(
+        consumer.text.lines().any(|l| l == "max.poll.records=50"),
+        "{}",
+        consumer.text
+    );
+    // After stepping back before the change, the export is the scenario's again.
+    s.seek(SimTime::ZERO);
+    let before = export(
+        &s.current_scenario(),
+        ExportFormat::ProducerProperties,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    assert!(!before.text.lines().any(|l| l == "acks=1"), "{}", before.text);
+}
