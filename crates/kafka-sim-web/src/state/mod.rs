@@ -8,6 +8,7 @@
 
 pub mod budget;
 pub mod scenarios;
+pub mod teach;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -122,6 +123,8 @@ pub enum Action {
     Notify(Notice),
     /// Hide the notice.
     DismissNotice,
+    /// The terminal, the lessons and the import dialog ([`teach::TeachAction`]).
+    Teach(teach::TeachAction),
 }
 
 /// Everything the page shows and remembers.
@@ -141,6 +144,8 @@ pub struct AppState {
     clock: fn() -> f64,
     /// The last record sent by hand (its result is read from the view as it arrives).
     last_sent: Option<kafka_sim::sim::runtime_api::SentRecord>,
+    /// The lesson being played, if any.
+    teach: teach::TeachState,
 }
 
 impl AppState {
@@ -162,6 +167,7 @@ impl AppState {
             persist: true,
             clock: wall_clock_ms,
             last_sent: None,
+            teach: teach::TeachState::default(),
         }
     }
 
@@ -200,6 +206,10 @@ impl AppState {
     /// The simulation's state after the last change.
     pub fn view(&self) -> &Rc<SimView> {
         &self.view
+    }
+    /// The lesson being played (empty in the free sandbox).
+    pub fn teach(&self) -> &teach::TeachState {
+        &self.teach
     }
     /// The session.
     pub fn session(&self) -> &SharedSession {
@@ -302,6 +312,7 @@ impl AppState {
             chase: None,
             resume: None,
             notice: None,
+            teach: teach::TeachState::default(),
             ..self.changed(false)
         }
     }
@@ -343,7 +354,7 @@ impl Reducible for AppState {
         // where the user sees it and the link's later actions are not dropped by a fork.
         let settles = matches!(
             action,
-            Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_)
+            Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_) | Action::Teach(_)
         );
         let this = match self.resume {
             Some(pos) if settles => {
@@ -440,6 +451,7 @@ impl AppState {
                 notice: None,
                 ..(*self).clone()
             },
+            Action::Teach(a) => teach::reduce(&self, a),
             _ => return self,
         };
         Rc::new(next)
