@@ -163,6 +163,10 @@ pub(super) fn reduce(state: &AppState, action: TeachAction) -> AppState {
             applied(state, result.err().map(|e| e.to_string()))
         }
         TeachAction::EndOfInput => {
+            if !session.with(|s| s.shell().in_progress()) {
+                // Nothing reads the input: Ctrl-D does nothing (and is not logged).
+                return (*state).clone();
+            }
             let result = session.with_mut(|s| s.apply(Command::EndOfInput));
             teach.with(|r| r.on_shell_line("^D"));
             applied(state, result.err().map(|e| e.to_string()))

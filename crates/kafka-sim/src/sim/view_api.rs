@@ -130,6 +130,7 @@ impl Simulation {
                     .copied()
                     .filter(|b| !reg.isr.contains(b))
                     .collect();
+                let internal = tp.topic.0 as usize >= produced && topic == super::admin_api::OFFSETS_TOPIC;
                 PartitionView {
                     topic,
                     partition: tp.partition,
@@ -141,7 +142,7 @@ impl Simulation {
                     log_end_offsets: reg.replicas.iter().map(|b| (*b, leo(*b))).collect(),
                     under_replicated: reg.isr.len() < reg.replicas.len(),
                     out_of_sync,
-                    internal: tp.topic.0 as usize >= produced,
+                    internal,
                 }
             })
             .collect()

@@ -37,9 +37,10 @@ impl Cx<'_> {
         format!("{}-{}", self.topic(tp), tp.partition)
     }
 
-    /// Whether `tp` is of a topic the spec does not create (`__consumer_offsets`).
+    /// Whether `tp` is of Kafka's own topic (`__consumer_offsets`); topics created at run time (by
+    /// `kafka-topics --create`) are not internal.
     pub(super) fn internal(&self, tp: TopicPartition) -> bool {
-        tp.topic.0 as usize >= self.spec.topics.len()
+        tp.topic.0 as usize >= self.spec.topics.len() && self.topic(tp) == super::admin_api::OFFSETS_TOPIC
     }
 
     pub(super) fn producer(&self, index: u16) -> String {

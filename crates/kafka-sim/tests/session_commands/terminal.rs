@@ -198,3 +198,23 @@ fn the_current_scenario_carries_the_option_changes_into_exports() {
     .unwrap();
     assert!(!before.text.lines().any(|l| l == "acks=1"), "{}", before.text);
 }
+
+#[test]
+fn a_topic_created_in_the_terminal_is_not_internal_in_the_view() {
+    let mut s = ready();
+    s.apply(shell(&format!(
+        "kafka-topics {BS} --create --topic bookings --partitions 2 --replication-factor 3"
+    )))
+    .unwrap();
+    s.run_until(s.now() + ms(1_000));
+    let view = s.sim().view();
+    let bookings: Vec<_> = view.partitions.iter().filter(|p| p.topic == "bookings").collect();
+    assert_eq!(bookings.len(), 2);
+    assert!(bookings.iter().all(|p| !p.internal));
+    assert!(
+        view.partitions
+            .iter()
+            .filter(|p| p.topic == "__consumer_offsets")
+            .all(|p| p.internal)
+    );
+}

@@ -226,7 +226,6 @@ pub fn PortPanel(props: &PortPanelProps) -> Html {
     });
     html! {
         <section class="panel port" aria-label={t(lang, Key::ImportExport)}>
-            <h2 class="panel-title">{ t(lang, Key::ImportExport) }</h2>
             <div class="port-import">
                 <h3>{ t(lang, Key::Import) }</h3>
                 <p class="port-hint">{ t(lang, Key::ImportHint) }</p>
