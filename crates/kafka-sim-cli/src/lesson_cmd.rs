@@ -61,7 +61,11 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let scenario_file = dir.join(format!("{}.toml", lesson.scenario));
     let scenario = crate::check_cmd::read_limited(&scenario_file.to_string_lossy())?;
     let mut session = lesson.session(&scenario).map_err(|e| e.to_string())?;
-    let (_, reports) = run_headless(&lesson, &mut session, None).map_err(|e| e.to_string())?;
+    // Shell lines run in the session's terminal, so their effects are simulated too.
+    let mut terminal = |s: &mut kafka_sim::session::Session, line: &str| {
+        let _ = s.apply(kafka_sim::session::Command::Shell { line: line.into() });
+    };
+    let (_, reports) = run_headless(&lesson, &mut session, Some(&mut terminal)).map_err(|e| e.to_string())?;
     let mut out = format!(
         "{} ({}): {}\n",
         lesson.title.get(&lang),

@@ -82,12 +82,18 @@ fn the_tab_strip_is_an_aria_tablist_with_one_selected_tab() {
         children: yew::html! { <p>{ "inside" }</p> },
     });
     assert!(html.contains(r#"role="tablist""#), "{html}");
-    assert_eq!(html.matches(r#"role="tab""#).count(), 4, "{html}");
-    for name in ["Event log", "Metrics", "Anomalies", "Sequence diagram"] {
+    assert_eq!(html.matches(r#"role="tab""#).count(), 5, "{html}");
+    for name in [
+        "Event log",
+        "Metrics",
+        "Anomalies",
+        "Sequence diagram",
+        "Terminal",
+    ] {
         assert!(html.contains(&format!(">{name}<")), "{name}: {html}");
     }
     assert_eq!(html.matches(r#"aria-selected="true""#).count(), 1, "{html}");
-    assert_eq!(html.matches(r#"tabindex="-1""#).count(), 3, "{html}");
+    assert_eq!(html.matches(r#"tabindex="-1""#).count(), 4, "{html}");
     assert!(
         html.contains(r#"role="tabpanel" id="tabpanel-anomalies" aria-labelledby="tab-anomalies""#),
         "{html}"

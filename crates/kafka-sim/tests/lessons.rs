@@ -3,12 +3,11 @@
 //! restores the session to that step's start. Invalid lesson files get errors naming the file,
 //! the step and the key.
 //!
-//! Shell steps: the terminal interpreter (src/shell/) is not in the core yet, so the headless run
-//! types a shell solution's lines into `LessonRun::on_shell_line` without running them: the `shell`
-//! conditions are checked against the solutions, but the lines' effects are not simulated.
+//! Shell steps: the headless run types a shell solution's lines into the session's terminal
+//! (`Command::Shell`, run by the session's shell), so their effects are simulated too.
 
 use kafka_sim::lesson::{Lesson, LessonRun, StepStatus, run_headless};
-use kafka_sim::session::Session;
+use kafka_sim::session::{Command, Session};
 use kafka_sim::time::SimTime;
 use std::path::{Path, PathBuf};
 
@@ -62,10 +61,32 @@ fn every_lesson_reaches_every_step() {
     for (file, text) in &files {
         let l = parse(file, text).unwrap_or_else(|e| panic!("{e}"));
         let mut session = session_of(&l);
-        let (_, reports) = run_headless(&l, &mut session, None).unwrap_or_else(|e| panic!("{e}"));
+        let mut terminal = |s: &mut Session, line: &str| {
+            s.apply(Command::Shell { line: line.into() })
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+        };
+        let (_, reports) =
+            run_headless(&l, &mut session, Some(&mut terminal)).unwrap_or_else(|e| panic!("{e}"));
+        if l.id == "seed-walkthrough" {
+            let text = session.transcript().plain_text();
+            for expected in [
+                "Created topic reserve.\n",
+                "PartitionCount: 3",
+                "{\"reservationId\":3}\n",
+                "Processed a total of 3 messages\n",
+            ] {
+                assert!(text.contains(expected), "{expected} missing from:\n{text}");
+            }
+        }
         assert_eq!(reports.len(), l.steps.len());
         for r in &reports {
-            shell_steps += usize::from(r.shell_untyped);
+            assert!(!r.shell_untyped, "{file}: the terminal ran every line");
+            shell_steps += usize::from(
+                l.steps[r.index]
+                    .solution
+                    .iter()
+                    .any(|a| matches!(a, kafka_sim::lesson::Action::Shell(_))),
+            );
             if !r.ok() {
                 failures.push(format!("{file}: step {}: {r:?}", r.index + 1));
             }
@@ -89,7 +110,7 @@ fn every_lesson_reaches_every_step() {
     ] {
         assert!(ids.iter().any(|i| i == id), "no lesson {id}: {ids:?}");
     }
-    // The walkthrough's five steps are typed in the terminal (their effects not simulated here).
+    // The walkthrough's five steps are typed in the terminal.
     assert_eq!(shell_steps, 5, "shell steps");
 }
 

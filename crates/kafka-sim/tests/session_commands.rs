@@ -435,3 +435,6 @@ fn members_can_be_added_paused_and_reconfigured() {
 // The load, commit-mode and narration tests (a module of this test binary, to keep files short).
 #[path = "session_commands/load.rs"]
 mod load;
+
+#[path = "session_commands/terminal.rs"]
+mod terminal;

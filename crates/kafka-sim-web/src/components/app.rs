@@ -163,6 +163,11 @@ pub fn App(props: &AppProps) -> Html {
                 last_sent={state.last_sent()}
                 {on_command}
                 {on_seek}
+                teach={state.teach().clone()}
+                on_teach={{
+                    let dispatch = state.dispatcher();
+                    Callback::from(move |a| dispatch.dispatch(Action::Teach(a)))
+                }}
             />
             <AboutPanel
                 {lang}

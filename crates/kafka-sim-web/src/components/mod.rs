@@ -7,10 +7,13 @@ mod banner;
 pub mod cluster;
 mod header;
 mod lang_switch;
+pub mod lessons;
 pub mod panels;
+pub mod port;
 mod share;
 mod status;
 pub mod tabs;
+pub mod terminal;
 mod timeline;
 mod workspace;
 

@@ -10,11 +10,15 @@ use kafka_sim::{SimTime, SimView};
 use yew::prelude::*;
 
 use super::ClusterView;
+use super::lessons::LessonsMount;
 use super::panels::edit::partition_count;
 use super::panels::{ConsumerGroupPanel, ProducerPanel, SendOutcome, TopicSettingsPanel, TopicTable};
+use super::port::PortPanel;
 use super::tabs::{AnomaliesPanel, EventLog, MetricsCharts, SEQUENCE_LIMIT, SequenceDiagram, Tab, Tabs};
+use super::terminal::TerminalTab;
 use crate::i18n::Lang;
 use crate::state::SharedSession;
+use crate::state::teach::{TeachAction, TeachState};
 
 /// Properties of [`Workspace`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -32,6 +36,12 @@ pub struct WorkspaceProps {
     pub on_command: Callback<Command>,
     /// A click on an event: seek to its time.
     pub on_seek: Callback<SimTime>,
+    /// The lesson being played (teaching layer).
+    #[prop_or_default]
+    pub teach: TeachState,
+    /// Terminal lines, lesson buttons and imports.
+    #[prop_or_default]
+    pub on_teach: Callback<TeachAction>,
 }
 
 /// The cluster picture, the panels, the topic table and the tabs.
@@ -93,6 +103,9 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             let nodes = Rc::new(view.nodes.clone());
             html! { <SequenceDiagram {lang} {entries} {nodes} /> }
         }
+        Tab::Terminal => html! {
+            <TerminalTab {lang} view={view.clone()} session={props.session.clone()} on_input={props.on_teach.clone()} />
+        },
     };
 
     let sent = props.last_sent.map(|r| {
@@ -128,6 +141,8 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 <ClusterView view={view.clone()} {lang} on_command={props.on_command.clone()} />
             </main>
             <aside class="side-panels">
+                <LessonsMount {lang} teach={props.teach.clone()} session={props.session.clone()}
+                    at={(view.now, view.events_processed)} on_action={props.on_teach.clone()} />
                 { for producers }
                 { for groups }
                 { for settings }
@@ -135,6 +150,10 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             <section class="below">
                 <TopicTable view={view.clone()} {lang} show_internal={false} />
                 <Tabs {lang} selected={*tab} {on_select}>{ panel }</Tabs>
+                <details class="port-details">
+                    <summary>{ crate::i18n::t(lang, crate::i18n::Key::ImportExport) }</summary>
+                    <PortPanel {lang} session={props.session.clone()} on_action={props.on_teach.clone()} />
+                </details>
             </section>
         </div>
     }

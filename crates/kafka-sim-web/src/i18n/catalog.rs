@@ -331,6 +331,41 @@ catalog! {
         Lifecycle => "Lifecycle", "생명주기";
         MemberState => "Member state", "멤버 상태";
     }
+    "teaching" {
+        TerminalTab => "Terminal", "터미널";
+        TerminalHint => "Kafka's command-line tools against this cluster. Type help; Tab completes, Up/Down recall, Ctrl-D ends the console producer.",
+            "이 클러스터에 카프카 명령줄 도구를 실행합니다. help를 입력해 보세요. Tab은 자동 완성, 위/아래 화살표는 이전 명령, Ctrl-D는 콘솔 프로듀서를 끝냅니다.";
+        CopyOutput => "Copy output", "출력 복사";
+        OutputCopied => "Copied", "복사했습니다";
+        Lessons => "Lessons", "레슨";
+        ChooseLesson => "Lesson", "레슨 선택";
+        StartLesson => "Start the lesson", "레슨 시작";
+        LessonTask => "Do:", "할 일:";
+        LessonNotice => "Notice:", "눈여겨볼 점:";
+        StepDone => "Done: you can continue", "완료: 다음으로 넘어갈 수 있습니다";
+        StepWaiting => "Waiting for the step to happen", "이 단계가 일어나기를 기다리는 중";
+        LessonBack => "Back", "이전";
+        ShowMe => "Show me", "보여 줘";
+        LessonContinue => "Continue", "계속";
+        LessonFinished => "Lesson complete", "레슨 완료";
+        LeaveLesson => "Leave the lesson", "레슨 나가기";
+        ImportExport => "Import / export", "가져오기 / 내보내기";
+        Import => "Import", "가져오기";
+        ImportHint => "Paste or upload a docker-compose.yml, an application.yml or .properties, or a producer/consumer.properties.",
+            "docker-compose.yml, application.yml이나 .properties, producer/consumer.properties를 붙여 넣거나 올려 주세요.";
+        PasteConfig => "Configuration file", "설정 파일";
+        UploadFile => "Upload a file", "파일 올리기";
+        ImportIgnored => "Ignored, with the reason", "무시한 항목과 이유";
+        NothingIgnored => "Nothing was ignored.", "무시한 항목이 없습니다.";
+        ImportNotes => "Assumed", "가정한 내용";
+        ImportTooLarge => "The imported scenario is too large to open (and share in a link).",
+            "가져온 시나리오가 너무 커서 열 수 없습니다 (링크로 공유할 수도 없습니다).";
+        OpenImported => "Open", "열기";
+        Export => "Export", "내보내기";
+        ExportAs => "Export as", "내보낼 형식";
+        CopyText => "Copy", "복사";
+        Download => "Download", "내려받기";
+    }
 }
 
 impl Key {

@@ -378,3 +378,27 @@ pub fn topic_title(lang: Lang, topic: &str) -> String {
         Lang::Ko => format!("토픽 {topic}"),
     }
 }
+
+/// Where a lesson is: "Step 2 of 5" / "5단계 중 2단계".
+pub fn lesson_step(lang: Lang, step: usize, of: usize) -> String {
+    match lang {
+        Lang::En => format!("Step {step} of {of}"),
+        Lang::Ko => format!("{of}단계 중 {step}단계"),
+    }
+}
+
+/// What an import found: "3 brokers, 1 producer, 1 consumer group" / "브로커 3대, 프로듀서 1개, 컨슈머 그룹 1개".
+pub fn imported(lang: Lang, brokers: u32, producers: usize, groups: usize) -> String {
+    match lang {
+        Lang::En => {
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            format!(
+                "{brokers} broker{}, {producers} producer{}, {groups} consumer group{}",
+                s(brokers as usize),
+                s(producers),
+                s(groups)
+            )
+        }
+        Lang::Ko => format!("브로커 {brokers}대, 프로듀서 {producers}개, 컨슈머 그룹 {groups}개"),
+    }
+}

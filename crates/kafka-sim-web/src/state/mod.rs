@@ -9,6 +9,7 @@
 pub mod budget;
 pub mod pace;
 pub mod scenarios;
+pub mod teach;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -126,6 +127,8 @@ pub enum Action {
     Notify(Notice),
     /// Hide the notice.
     DismissNotice,
+    /// The terminal, the lessons and the import dialog ([`teach::TeachAction`]).
+    Teach(teach::TeachAction),
 }
 
 /// Everything the page shows and remembers.
@@ -148,6 +151,8 @@ pub struct AppState {
     /// Which frames publish a view (shared by the states of one page: frames that only run the
     /// simulation return the same state, so they leave their mark here).
     pace: Rc<RefCell<Pace>>,
+    /// The lesson being played, if any.
+    teach: teach::TeachState,
 }
 
 impl AppState {
@@ -170,6 +175,7 @@ impl AppState {
             clock: wall_clock_ms,
             last_sent: None,
             pace: Rc::default(),
+            teach: teach::TeachState::default(),
         }
     }
 
@@ -208,6 +214,10 @@ impl AppState {
     /// The simulation's state after the last change.
     pub fn view(&self) -> &Rc<SimView> {
         &self.view
+    }
+    /// The lesson being played (empty in the free sandbox).
+    pub fn teach(&self) -> &teach::TeachState {
+        &self.teach
     }
     /// The session.
     pub fn session(&self) -> &SharedSession {
@@ -313,6 +323,7 @@ impl AppState {
             chase: None,
             resume: None,
             notice: None,
+            teach: teach::TeachState::default(),
             ..self.changed(false)
         }
     }
@@ -381,7 +392,7 @@ impl Reducible for AppState {
         // where the user sees it and the link's later actions are not dropped by a fork.
         let settles = matches!(
             action,
-            Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_)
+            Action::Step | Action::StepBack | Action::Seek(_) | Action::Apply(_) | Action::Teach(_)
         );
         // Anything but a frame first brings the view up to the session (frames that only ran the
         // simulation left it behind), so the action and what the page shows start from the same clock.
@@ -493,6 +504,7 @@ impl AppState {
                 notice: None,
                 ..(*self).clone()
             },
+            Action::Teach(a) => teach::reduce(&self, a),
             _ => return self,
         };
         Rc::new(next)

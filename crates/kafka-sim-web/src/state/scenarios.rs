@@ -67,9 +67,30 @@ built_in![
     "busy",
 ];
 
-/// The built-in scenario named `name`.
+macro_rules! lesson_scenarios {
+    ($($name:literal),* $(,)?) => {
+        /// The scenarios only lessons start from (not in the picker; permalinks name them too).
+        pub const LESSON_SCENARIOS: &[BuiltIn] = &[$(
+            BuiltIn {
+                name: $name,
+                toml: include_str!(concat!("../../../../tests/scenarios/", $name, ".toml")),
+            },
+        )*];
+    };
+}
+
+lesson_scenarios![
+    "lesson-commit",
+    "lesson-retries",
+    "lesson-serde",
+    "lesson-two-groups",
+    "lesson-unclean",
+    "lesson-walkthrough",
+];
+
+/// The built-in scenario named `name` (a picker scenario or a lesson's).
 pub fn find(name: &str) -> Option<&'static BuiltIn> {
-    SCENARIOS.iter().find(|s| s.name == name)
+    SCENARIOS.iter().chain(LESSON_SCENARIOS).find(|s| s.name == name)
 }
 
 /// Why a session cannot be built. The texts are the core's own (scenario file errors give their line).

@@ -220,6 +220,15 @@ pub enum Command {
         /// The value.
         value: String,
     },
+    /// One line typed in the terminal ([`crate::shell::Shell::run_line`]): a command of Kafka's
+    /// tools, or a record while a console producer reads them. Applied through a [`crate::session::Session`],
+    /// which owns the shell and keeps the output in its transcript.
+    Shell {
+        /// The line, at most [`MAX_COMMAND_TEXT`] bytes.
+        line: String,
+    },
+    /// Ctrl-D in the terminal: ends the console producer ([`crate::shell::Shell::end_of_input`]).
+    EndOfInput,
 }
 
 /// Why a command was refused; nothing changed.
@@ -243,7 +252,8 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn said(message: String) -> Applied {
+    /// An [`Applied`] that only says `message`.
+    pub(crate) fn said(message: String) -> Applied {
         Applied { message, sent: None }
     }
 }
@@ -270,6 +280,8 @@ impl Command {
             Command::SetProducerLoad { .. } => "set_producer_load",
             Command::SetCommitMode { .. } => "set_commit_mode",
             Command::SendRecord { .. } => "send_record",
+            Command::Shell { .. } => "shell",
+            Command::EndOfInput => "end_of_input",
         }
     }
 
@@ -299,6 +311,7 @@ impl Command {
             Command::SendRecord {
                 producer, key, value, ..
             } => vec![producer, key.as_deref().unwrap_or(""), value],
+            Command::Shell { line } => vec![line],
             _ => Vec::new(),
         };
         if texts.iter().any(|t| t.len() > MAX_COMMAND_TEXT) {
@@ -328,7 +341,9 @@ impl Command {
         Ok(())
     }
 
-    /// Applies the command to `sim` now; a refusal changes nothing.
+    /// Applies the command to `sim` now; a refusal changes nothing. Terminal input
+    /// ([`Command::Shell`], [`Command::EndOfInput`]) needs the session's shell: apply it through
+    /// [`crate::session::Session::apply`]; here it is refused.
     pub fn apply(&self, sim: &mut Simulation) -> Result<Applied, CommandError> {
         self.check_bounds()?;
         let member =
@@ -481,6 +496,12 @@ impl Command {
                     message: format!("Producer {producer} sent one record to {tp} ({how})."),
                     sent: Some(sent),
                 });
+            }
+            Command::Shell { .. } | Command::EndOfInput => {
+                return Err(CommandError::OutOfBounds(format!(
+                    "{}: terminal input is applied through a session (it owns the shell)",
+                    self.name()
+                )));
             }
         };
         Ok(Applied::said(said))

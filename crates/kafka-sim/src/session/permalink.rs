@@ -320,6 +320,11 @@ fn put_command(w: &mut Writer, c: &Command) {
                 Commit::Before => 2,
             });
         }
+        Command::Shell { line } => {
+            w.u8(19);
+            w.str(line);
+        }
+        Command::EndOfInput => w.u8(20),
     }
 }
 
@@ -415,6 +420,8 @@ fn get_command(r: &mut Reader<'_>) -> Result<Command, String> {
                 m => return Err(format!("unknown commit mode {m}")),
             },
         },
+        19 => Command::Shell { line: r.str(MAX)? },
+        20 => Command::EndOfInput,
         t => return Err(format!("unknown action {t}")),
     };
     Ok(c)

@@ -58,6 +58,19 @@ pub const COMMANDS: [&str; 4] = [
     "kafka-consumer-groups",
 ];
 
+/// The options a tool (named as in [`COMMANDS`], with or without `.sh` or a path) accepts, for
+/// completion; `None` for an unknown tool.
+pub fn options(command: &str) -> Option<&'static [opts::OptSpec]> {
+    let name = command.rsplit('/').next().unwrap_or(command);
+    match name.strip_suffix(".sh").unwrap_or(name) {
+        "kafka-topics" => Some(topics::SPECS),
+        "kafka-console-producer" => Some(producer::SPECS),
+        "kafka-console-consumer" => Some(consumer::SPECS),
+        "kafka-consumer-groups" => Some(groups::SPECS),
+        _ => None,
+    }
+}
+
 /// Where the simulated tools knowingly differ from Kafka's.
 pub const DIFFERENCES: &str = "\
 - The console consumer joins its group for real (JoinGroup, SyncGroup with the leader's range \

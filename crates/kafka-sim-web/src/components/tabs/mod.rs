@@ -56,11 +56,19 @@ pub enum Tab {
     Anomalies,
     /// The space-time diagram of the last messages.
     Sequence,
+    /// Kafka's command-line tools against the simulation.
+    Terminal,
 }
 
 impl Tab {
     /// Every tab, in strip order.
-    pub const ALL: [Tab; 4] = [Tab::EventLog, Tab::Metrics, Tab::Anomalies, Tab::Sequence];
+    pub const ALL: [Tab; 5] = [
+        Tab::EventLog,
+        Tab::Metrics,
+        Tab::Anomalies,
+        Tab::Sequence,
+        Tab::Terminal,
+    ];
 
     /// The tab's label in the catalog.
     pub fn key(self) -> Key {
@@ -69,6 +77,7 @@ impl Tab {
             Tab::Metrics => Key::Metrics,
             Tab::Anomalies => Key::Anomalies,
             Tab::Sequence => Key::SequenceDiagram,
+            Tab::Terminal => Key::TerminalTab,
         }
     }
 
@@ -79,6 +88,7 @@ impl Tab {
             Tab::Metrics => "metrics",
             Tab::Anomalies => "anomalies",
             Tab::Sequence => "sequence",
+            Tab::Terminal => "terminal",
         }
     }
 
@@ -120,7 +130,13 @@ pub struct TabsProps {
 /// and one `role="tabpanel"` labelled by its tab.
 #[component]
 pub fn Tabs(props: &TabsProps) -> Html {
-    let refs = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
+    let refs = [
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    ];
     let selected = props.selected;
     let onkeydown = {
         let on_select = props.on_select.clone();
@@ -179,10 +195,11 @@ mod tests {
     #[test]
     fn arrows_wrap_and_home_end_jump() {
         assert_eq!(Tab::EventLog.after_key("ArrowRight"), Some(Tab::Metrics));
-        assert_eq!(Tab::EventLog.after_key("ArrowLeft"), Some(Tab::Sequence));
-        assert_eq!(Tab::Sequence.after_key("ArrowRight"), Some(Tab::EventLog));
+        assert_eq!(Tab::EventLog.after_key("ArrowLeft"), Some(Tab::Terminal));
+        assert_eq!(Tab::Sequence.after_key("ArrowRight"), Some(Tab::Terminal));
+        assert_eq!(Tab::Terminal.after_key("ArrowRight"), Some(Tab::EventLog));
         assert_eq!(Tab::Anomalies.after_key("Home"), Some(Tab::EventLog));
-        assert_eq!(Tab::Metrics.after_key("End"), Some(Tab::Sequence));
+        assert_eq!(Tab::Metrics.after_key("End"), Some(Tab::Terminal));
         assert_eq!(Tab::Metrics.after_key("a"), None);
     }
 }
