@@ -207,8 +207,21 @@ test('a slow consumer overruns max.poll.interval.ms: poll timeout, then a rebala
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   // A member's poll bar runs past its limit...
   const overrun = group.locator('.poll-bar.poll-overrun').first();
-  await expect(overrun).toBeVisible({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  // An overrun lasts about a simulated second (until the batch is processed): at 5x that is 200 ms
+  // of wall time, shorter than a round trip of Playwright's own polling and clicking. So the page
+  // itself presses Pause in the same task that first draws an overrun.
+  await page.waitForFunction(
+    () => {
+      const bar = document.querySelector('.poll-bar.poll-overrun');
+      if (!bar) return false;
+      (document.querySelector('.controls button.pause') as HTMLButtonElement | null)?.click();
+      return true;
+    },
+    undefined,
+    { timeout: 20_000, polling: 'raf' },
+  );
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await expect(overrun).toBeVisible();
   await expect(overrun).toContainText('Poll overrun');
   await expect(overrun).toContainText('past max.poll.interval.ms (3.0 s)');
   await overrun.scrollIntoViewIfNeeded();
