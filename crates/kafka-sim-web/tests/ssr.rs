@@ -173,3 +173,42 @@ fn a_crashed_broker_says_down_and_messages_are_drawn_on_their_links() {
     assert_eq!(html.matches(r#"class="flight "#).count(), 1, "{html}");
     assert!(html.contains("<title>ZkPing</title>"), "{html}");
 }
+
+#[test]
+fn the_scenario_picker_names_a_lessons_own_scenario_rather_than_another() {
+    let render_with = |scenario: Option<&str>| {
+        render::<Header>(HeaderProps {
+            lang: Lang::En,
+            scenario: scenario.map(|s| s.to_owned().into()),
+            seed: 42,
+            now: SimTime::ZERO,
+            playing: false,
+            speed: Speed::REAL_TIME,
+            timeline_end: SimTime::from_secs(60),
+            seeking: None,
+            at_start: true,
+            copied: false,
+            on_action: Callback::noop(),
+            on_share: Callback::noop(),
+        })
+    };
+    // A lesson's scenario is not in the list: it is shown, selected, and not offered as a choice.
+    let html = render_with(Some("lesson-walkthrough"));
+    assert!(
+        html.contains(
+            r#"<option value="" selected="selected" disabled="disabled">lesson-walkthrough</option>"#
+        ),
+        "{html}"
+    );
+    assert!(!html.contains(r#"value="seed-reserve" selected"#), "{html}");
+    assert!(
+        html.contains(r#"<option value="seed-reserve">seed-reserve</option>"#),
+        "{html}"
+    );
+    // A listed scenario is selected in the list, with no extra option.
+    let html = render_with(Some("seed-reserve"));
+    assert!(html.contains(r#"value="seed-reserve" selected"#), "{html}");
+    assert!(!html.contains(r#"<option value="" "#), "{html}");
+    // An inline (imported) scenario has no name.
+    assert!(render_with(None).contains(r#"disabled="disabled">—</option>"#));
+}

@@ -191,8 +191,12 @@ fn ScenarioPicker(props: &ScenarioPickerProps) -> Html {
         Action::LoadScenario(select.map(|s| s.value()).unwrap_or_default())
     });
     let current = props.scenario.as_deref();
-    let inline = current.is_none().then(|| {
-        html! { <option value="" selected=true disabled=true>{ "—" }</option> }
+    // An inline scenario (imported) has no name; a lesson's own scenario is not in the picker's list:
+    // either is shown as the selected, disabled first option, so the picker never names another run.
+    let listed = current.is_some_and(|c| SCENARIOS.iter().any(|s| s.name == c));
+    let inline = (!listed).then(|| {
+        let name = current.map_or_else(|| "—".to_owned(), str::to_owned);
+        html! { <option value="" selected=true disabled=true>{ name }</option> }
     });
     html! {
         <div class="field">
