@@ -139,14 +139,14 @@ fn history_moves_through_the_lines() {
 
 #[test]
 fn every_built_in_lesson_parses_and_the_picker_lists_them() {
-    assert_eq!(LESSON_FILES.len(), 11);
-    assert_eq!(lessons().len(), 11, "every embedded lesson parses");
+    assert_eq!(LESSON_FILES.len(), 12);
+    assert_eq!(lessons().len(), 12, "every embedded lesson parses");
     let html = render::<LessonsPanel>(LessonsPanelProps {
         lang: Lang::Ko,
         progress: None,
         on_action: Callback::noop(),
     });
-    assert_eq!(html.matches("<option").count(), 11, "{html}");
+    assert_eq!(html.matches("<option").count(), 12, "{html}");
     assert!(html.contains("acks와 min.insync.replicas"), "{html}");
     assert!(html.contains("레슨 시작"), "{html}");
 }

@@ -97,6 +97,7 @@ fn every_lesson_reaches_every_step() {
     // One lesson per option the seed documents, plus the walkthrough, failover and unclean election.
     for id in [
         "acks",
+        "acks-zero",
         "linger",
         "retries",
         "serde",

@@ -25,6 +25,7 @@ macro_rules! lesson_files {
 lesson_files![
     "seed-walkthrough",
     "acks",
+    "acks-zero",
     "linger",
     "retries",
     "serde",
