@@ -1,34 +1,12 @@
 //! Golden outputs of the console producer and consumer and `kafka-consumer-groups` in the terminal
 //! (reference sections 6.2 to 6.4).
 
-use kafka_sim::shell::{Shell, ShellOutput};
-use kafka_sim::{SimSpec, SimTime, Simulation, TopicSetup};
+mod shell_support;
 
-fn seed_cluster() -> (Simulation, Shell) {
-    let spec = SimSpec {
-        topics: vec![TopicSetup::new("reserve", 3, 3)],
-        ..SimSpec::default()
-    };
-    let mut sim = Simulation::new(spec).expect("valid spec");
-    while !sim.topic_ready("reserve") {
-        assert!(sim.now() < SimTime::from_secs(30));
-        sim.run_until(sim.now() + SimTime::from_millis(100));
-    }
-    (sim, Shell::new(42))
-}
+use shell_support::*;
 
-fn run_all(sim: &mut Simulation, sh: &mut Shell, lines: &[&str]) -> ShellOutput {
-    let mut all = ShellOutput::default();
-    for l in lines {
-        let o = sh.run_line(sim, l);
-        all.stdout.push_str(&o.stdout);
-        all.stderr.push_str(&o.stderr);
-        all.exit = o.exit.or(all.exit);
-    }
-    all
-}
-
-const BS: &str = "--bootstrap-server localhost:9092";
+use kafka_sim::SimTime;
+use kafka_sim::shell::Shell;
 
 #[test]
 fn produced_lines_are_consumed_from_the_beginning_with_keys() {
@@ -163,43 +141,9 @@ fn consumer_groups_list_describe_and_reset() {
     assert_eq!(o.stdout, "\nError: Consumer group 'nope' does not exist.\n");
 }
 
-/// A keyed producer and a group `g` of two members on `reserve`.
-const GROUP_SCENARIO: &str = r#"
-seed = 42
-duration = "60s"
-
-[cluster]
-brokers = 3
-
-[cluster.config]
-"offsets.topic.replication.factor" = 3
-"group.initial.rebalance.delay.ms" = 0
-
-[[topics]]
-name = "reserve"
-partitions = 3
-replication_factor = 3
-
-[[producers]]
-name = "reservation-service"
-topic = "reserve"
-rate = 50
-keys = "reserve-{n}"
-value = "v{n}"
-
-[[consumer_groups]]
-"group.id" = "g"
-topics = ["reserve"]
-members = 2
-
-[consumer_groups.config]
-"auto.offset.reset" = "earliest"
-"#;
-
 #[test]
 fn the_console_consumer_joins_its_group_and_reads_only_its_assignment() {
-    let scenario = kafka_sim::scenario::Scenario::from_toml_str(GROUP_SCENARIO).expect("valid");
-    let mut sim = Simulation::new(scenario.sim_spec()).expect("valid spec");
+    let mut sim = group_sim();
     sim.run_until(SimTime::from_secs(10));
     let mut sh = Shell::new(3);
     let start = sim.now();

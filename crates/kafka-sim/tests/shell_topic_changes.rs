@@ -2,39 +2,13 @@
 //! (StopReplica to the replicas, then the znodes go) and partition addition (the controller elects
 //! the new partitions' leaders), with Kafka's outputs and errors.
 
+mod shell_support;
+
+use shell_support::*;
+
 use kafka_sim::ErrorCode;
-use kafka_sim::shell::{Shell, ShellOutput};
-use kafka_sim::{SimSpec, SimTime, Simulation, TopicSetup};
-
-const BS: &str = "--bootstrap-server localhost:9092";
-
-fn seed_cluster() -> (Simulation, Shell) {
-    let spec = SimSpec {
-        topics: vec![TopicSetup::new("reserve", 3, 3)],
-        ..SimSpec::default()
-    };
-    let mut sim = Simulation::new(spec).expect("valid spec");
-    while !sim.topic_ready("reserve") {
-        assert!(sim.now() < SimTime::from_secs(30), "reserve was never created");
-        sim.run_until(sim.now() + SimTime::from_millis(100));
-    }
-    (sim, Shell::new(42))
-}
-
-fn run_all(sim: &mut Simulation, sh: &mut Shell, lines: &[&str]) -> ShellOutput {
-    let mut all = ShellOutput::default();
-    for l in lines {
-        let o = sh.run_line(sim, l);
-        all.stdout.push_str(&o.stdout);
-        all.stderr.push_str(&o.stderr);
-        all.exit = o.exit.or(all.exit);
-    }
-    all
-}
-
-fn run(sim: &mut Simulation, sh: &mut Shell, line: &str) -> ShellOutput {
-    sh.run_line(sim, line)
-}
+use kafka_sim::shell::Shell;
+use kafka_sim::{SimTime, Simulation};
 
 #[test]
 fn delete_removes_the_topic_from_every_broker_and_prints_nothing() {
@@ -282,43 +256,9 @@ fn replicas_of(line: &str) -> &str {
         .unwrap_or("")
 }
 
-/// A keyed producer and a group of two on `reserve` (3 partitions).
-const GROUP_SCENARIO: &str = r#"
-seed = 42
-duration = "60s"
-
-[cluster]
-brokers = 3
-
-[cluster.config]
-"offsets.topic.replication.factor" = 3
-"group.initial.rebalance.delay.ms" = 0
-
-[[topics]]
-name = "reserve"
-partitions = 3
-replication_factor = 3
-
-[[producers]]
-name = "reservation-service"
-topic = "reserve"
-rate = 50
-keys = "reserve-{n}"
-value = "v{n}"
-
-[[consumer_groups]]
-"group.id" = "g"
-topics = ["reserve"]
-members = 2
-
-[consumer_groups.config]
-"auto.offset.reset" = "earliest"
-"#;
-
 #[test]
 fn the_group_rebalances_over_added_partitions_and_the_producer_writes_to_them() {
-    let scenario = kafka_sim::scenario::Scenario::from_toml_str(GROUP_SCENARIO).expect("valid");
-    let mut sim = Simulation::new(scenario.sim_spec()).expect("valid spec");
+    let mut sim = group_sim();
     sim.run_until(SimTime::from_secs(15));
     let assigned = |sim: &Simulation| -> usize {
         (sim.member_views(0).iter())
@@ -472,8 +412,7 @@ fn a_dead_replica_keeps_the_deletion_pending_until_its_broker_is_back() {
 
 #[test]
 fn deleting_a_topic_under_a_running_producer_and_group_reports_nothing_lost() {
-    let scenario = kafka_sim::scenario::Scenario::from_toml_str(GROUP_SCENARIO).expect("valid");
-    let mut sim = Simulation::new(scenario.sim_spec()).expect("valid spec");
+    let mut sim = group_sim();
     sim.run_until(SimTime::from_secs(15));
     let mut sh = Shell::new(1);
     let o = run(

@@ -1,26 +1,12 @@
 //! Golden outputs of `kafka-topics` in the terminal, in the formats of the reference's section 6.1.
 
-use kafka_sim::shell::{Shell, ShellOutput};
+mod shell_support;
+
+use shell_support::*;
+
+use kafka_sim::SimTime;
+use kafka_sim::shell::ShellOutput;
 use kafka_sim::sim::admin_api::topic_id;
-use kafka_sim::{SimSpec, SimTime, Simulation, TopicSetup};
-
-/// The seed's cluster with `reserve` (3 partitions, 3 replicas), once the topic exists.
-fn seed_cluster() -> (Simulation, Shell) {
-    let spec = SimSpec {
-        topics: vec![TopicSetup::new("reserve", 3, 3)],
-        ..SimSpec::default()
-    };
-    let mut sim = Simulation::new(spec).expect("valid spec");
-    while !sim.topic_ready("reserve") {
-        assert!(sim.now() < SimTime::from_secs(30), "reserve was never created");
-        sim.run_until(sim.now() + SimTime::from_millis(100));
-    }
-    (sim, Shell::new(42))
-}
-
-fn run(sim: &mut Simulation, shell: &mut Shell, line: &str) -> ShellOutput {
-    shell.run_line(sim, line)
-}
 
 #[test]
 fn list_is_sorted_and_includes_internal_topics_unless_excluded() {
