@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import e2e from './playwright.config';
 
 // The UI benchmark (`cargo xtask bench --ui`), kept apart from the e2e suite: `cargo xtask test e2e`
 // uses playwright.config.ts, whose testDir is ./specs, so it never runs this. The xtask builds the
@@ -17,17 +18,7 @@ export default defineConfig({
     baseURL: process.env.BENCH_URL ?? 'http://127.0.0.1:8092',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // The same system Chromium and flags as the e2e suite.
+    launchOptions: e2e.use?.launchOptions,
   },
 });

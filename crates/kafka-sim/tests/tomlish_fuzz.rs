@@ -1,6 +1,7 @@
 //! The in-house TOML parser on the example scenarios and on thousands of random mutations of them: it
 //! never panics, answers in bounded time, and its spans point at the text of each value.
 
+use kafka_sim::fuzz;
 use kafka_sim::scenario::Scenario;
 use kafka_sim::tomlish::{self, Item, Table, Value};
 use std::time::{Duration, Instant};
@@ -23,118 +24,35 @@ fn example_files() -> Vec<(String, String)> {
     files
 }
 
-/// xorshift64: a fixed seed, so a failure replays.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// Bytes that matter to TOML's grammar, plus a multi-byte character and a control character.
-const ALPHABET: &[&[u8]] = &[
-    b"\"",
-    b"'",
-    b"[",
-    b"]",
-    b"[[",
-    b"]]",
-    b"{",
-    b"}",
-    b"=",
-    b".",
-    b",",
-    b"#",
-    b"\n",
-    b"\r",
-    b"\t",
-    b" ",
-    b"_",
-    b"-",
-    b"+",
-    b"0",
-    b"9",
-    b"e",
-    b"x",
-    b"o",
-    b"b",
-    b"inf",
-    b"nan",
-    b"true",
-    b"\\",
-    b"\\u",
-    b"\"\"\"",
-    b"'''",
-    b":",
-    b"1979-05-27",
-    "µ".as_bytes(),
-    b"\x01",
-    b"a.b.c",
-    b"[[[[[[[[",
-    b"{a={b={",
-];
-
-/// One random edit: replace, insert or delete a byte or a token, or truncate.
-fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
-    let at = rng.below(bytes.len() + 1);
-    let token = ALPHABET[rng.below(ALPHABET.len())];
-    match rng.below(5) {
-        0 if at < bytes.len() => bytes[at] = token[0],
-        1 => {
-            bytes.splice(at..at, token.iter().copied());
-        }
-        2 if at < bytes.len() => {
-            bytes.remove(at);
-        }
-        3 => bytes.truncate(at),
-        _ => {
-            let len = rng.below(16).min(bytes.len() - at.min(bytes.len()));
-            bytes.drain(at..at + len);
-        }
-    }
-}
-
 /// `tomlish::parse` and `Scenario::from_toml_str` never panic on any text and take bounded time: each
-/// of thousands of mutated example files (1 to 4 edits each) is parsed within a generous limit.
+/// of thousands of mutated example files is parsed within a generous limit.
 #[test]
 fn mutated_scenarios_never_panic_and_parse_quickly() {
-    let files = example_files();
-    assert!(files.len() >= 20, "{}", files.len());
-    let mut rng = Rng(0x05EE_D0F7_04D1);
+    // The cases are the fuzzer's own (`kafka_sim::fuzz`, target `scenario`: the example files mutated
+    // by TOML-aware edits), so this test and `kafka-sim fuzz` explore the same space.
+    let target = fuzz::target("scenario").expect("the scenario fuzz target");
+    let seeds = target.seeds();
+    assert!(seeds.len() >= 20, "{}", seeds.len());
     let limit = Duration::from_secs(2);
     let (mut cases, mut accepted) = (0usize, 0usize);
-    for (path, text) in &files {
-        for _ in 0..200 {
-            let mut bytes = text.clone().into_bytes();
-            for _ in 0..=rng.below(4) {
-                mutate(&mut rng, &mut bytes);
-            }
-            let garbled = String::from_utf8_lossy(&bytes);
-            let started = Instant::now();
-            let parsed = tomlish::parse(&garbled);
-            let _ = Scenario::from_toml_str(&garbled);
-            let took = started.elapsed();
-            assert!(took < limit, "{path}: {took:?} for\n{garbled}");
-            if let Err(e) = &parsed {
-                // Every error points inside the text (or at its end).
-                let span = e.span().expect("a syntax error has a span");
-                assert!(
-                    span.start <= garbled.len() && garbled.is_char_boundary(span.start),
-                    "{e}"
-                );
-            } else {
-                accepted += 1;
-            }
-            cases += 1;
+    for n in 0..6_000 {
+        let garbled = fuzz::case(target, &seeds, 0x05EE_D0F7_04D1, n);
+        let started = Instant::now();
+        let parsed = tomlish::parse(&garbled);
+        let _ = Scenario::from_toml_str(&garbled);
+        let took = started.elapsed();
+        assert!(took < limit, "case {n}: {took:?} for\n{garbled}");
+        if let Err(e) = &parsed {
+            // Every error points inside the text (or at its end).
+            let span = e.span().expect("a syntax error has a span");
+            assert!(
+                span.start <= garbled.len() && garbled.is_char_boundary(span.start),
+                "{e}"
+            );
+        } else {
+            accepted += 1;
         }
+        cases += 1;
     }
     assert!(cases >= 4000, "{cases}");
     // The mutations are not all fatal: some still parse (comments and strings take edits).
